@@ -758,12 +758,13 @@ class _Builder:
             if held > last:
                 self.meeting(child, ep, "review", held, circulated=False)
         elif rng.random() < 0.5:
-            # A review already booked for the coming weeks.
+            # A review already booked for the coming weeks, by the child's worker.
+            worker = self.workers_by_id.get(child.worker_id)
             self.booked[child.id] = self.booked_rows[child.id] = self.add(
                 Meeting, child_id=child.id, episode_id=ep.id, kind="review",
                 held_on=add_months(last, 3), held=False, status="scheduled",
                 starts_at=from_england_time(datetime.combine(add_months(last, 3), time(16))),
-                venue="Family home")
+                venue="Family home", booked_by=worker.name if worker else "")
             self.out.meetings += 1
         self.visits(child, ep)
 

@@ -148,7 +148,7 @@ class ChildScreen(KeysAsRead, Screen):
     ChildScreen .section { height: auto; text-style: bold; margin: 1 0 0 0; }
     ChildScreen #details, ChildScreen #plan-headline, ChildScreen #consent-status,
     ChildScreen #withheld-steps, ChildScreen #people-warnings { height: auto; }
-    ChildScreen #person-detail { height: auto; color: $text-muted; }
+    ChildScreen #person-detail, ChildScreen #meeting-detail { height: auto; color: $text-muted; }
     ChildScreen #consents { height: 1fr; }
     ChildScreen #withheld-steps { max-height: 10; }
     ChildScreen #chron-filters { height: auto; }
@@ -271,6 +271,8 @@ class ChildScreen(KeysAsRead, Screen):
                     # 80 columns they once scrolled out of sight behind venue and chair.
                     _table("meetings-table", "Date", "Time", "Meeting", "Status", "Minutes",
                            "Papers", "Next review", "Venue", "Chair", zebra=False),
+                    # The highlighted meeting's booking: who booked it, and when.
+                    Static("", id="meeting-detail"),
                     Static("", id="meetings-safeguards", classes="note")]
         if tab == "chronology":  # the filters are mounted into #chron-filters by _build_tab
             # Its columns are made for the width as it is filled (`_chron_columns`).
@@ -592,7 +594,18 @@ class ChildScreen(KeysAsRead, Screen):
                           m.venue[:18], m.chair[:18], key=str(m.id))
         if rec.meetings:
             table.move_cursor(row=min(row, len(rec.meetings) - 1))
+        self._show_meeting_detail()
         self.query_one("#meetings-safeguards", Static).update(self._safeguards_note(rec))
+
+    @on(DataTable.RowHighlighted, "#meetings-table")
+    def _meeting_highlighted(self) -> None:
+        self._show_meeting_detail()
+
+    def _show_meeting_detail(self) -> None:
+        """"Booked by Olu Other on 12 Nov 2026" for the highlighted meeting ("" not known)."""
+        m = self._selected_meeting()
+        self.query_one("#meeting-detail", Static).update(
+            "" if m is None else plain(m.booked_words))
 
     def _safeguards_note(self, rec: record.ChildRecord) -> Text:
         """Agreement visits owed after a review (TRA) and the non-engagement path

@@ -32,9 +32,11 @@ ARGS = ("--children", "200", "--seed", "5", "--today", TODAY.isoformat())
 # the review booked after it dated by the last meeting; `meeting`, `meeting_distribution`,
 # `plan_*`, `rag_change`, `visit`, `visit_present`, `visit_addendum`, `consent`, `audit_log`
 # change; ids named by position move in `ending`, `meeting_invitee` and `visit_action`
-# (equal with the ids left out); every child not closed has the rows it had.
+# (equal with the ids left out); every child not closed has the rows it had; then for who
+# booked a meeting (revision 0033, `meeting.booked_by`): a column more in `meeting` and in
+# its audit entries, the reviews the demo books booked by the child's worker.
 DIGESTS = {
-    "audit_log": "276105155f94cbe4",
+    "audit_log": "0ea33d0b403429a2",
     "authority": "63bf03fe5c8650ac",
     "child": "9da20bfa8cf755f6",
     "child_person": "89d274feb83e989f",
@@ -45,7 +47,7 @@ DIGESTS = {
     "ending": "6e09408d43d8f271",
     "episode": "a53547146595bb2e",
     "family": "be15ce90227b7b1d",
-    "meeting": "a65fb746f5f1a4bc",
+    "meeting": "44d66e17eca4c3fb",
     "meeting_distribution": "c62f7107fd2e1dbb",
     "meeting_invitee": "b2e7bca84542e2e9",
     "person": "a9f46aefe66a36d9",

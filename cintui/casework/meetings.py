@@ -81,7 +81,9 @@ def invitee_choices(session: Session, child_id: uuid.UUID) -> list[Invitee]:
 
 def schedule(session: Session, child_id: uuid.UUID, s: Schedule, *, now: datetime,
              rebook_of: uuid.UUID | None = None) -> uuid.UUID:
-    """Book a meeting (WIR 2.8-2.9): kind, when, venue, practicalities, chair, invitees."""
+    """Book a meeting (WIR 2.8-2.9): kind, when, venue, practicalities, chair, invitees;
+    booked by whoever the session writes as (its audit entries' actor), kept by name on the
+    meeting (`Meeting.booked_by`: the trail is not readable everywhere it is shown)."""
     child = session.get(m.Child, child_id)
     if child is None:
         raise MeetingError("child", "no such child")
@@ -107,7 +109,8 @@ def schedule(session: Session, child_id: uuid.UUID, s: Schedule, *, now: datetim
                     chair_role=safeguards.chair_role_text(session, s),
                     practical=json.dumps([[k, v] for k, v in s.practical]),
                     rebooked_from_id=rebook_of, child_invited=s.child_invited,
-                    not_invited_reason=s.not_invited_reason.strip())
+                    not_invited_reason=s.not_invited_reason.strip(),
+                    booked_by=cases.author(session, session.info.get("actor") or "")[1][:200])
     session.add(row)
     _write_invitees(session, row.id, invitees)
     session.flush()
@@ -186,6 +189,13 @@ class MeetingRow:
     # Held before its case was imported (`episode.recorded_from`): its papers and minutes
     # are the old system's, taken as sent, neither flagged nor counted here.
     imported: bool = False
+    booked_by: str = ""  # who booked it, by name ("" not known: `Meeting.booked_by`)
+    booked_on: date | None = None  # the day they booked it, in England
+
+    @property
+    def booked_words(self) -> str:
+        """"Booked by Olu Other on 12 Nov 2026", or "" when not known."""
+        return rules.booked_by_words(self.booked_by, self.booked_on)
 
     @property
     def label(self) -> str:
@@ -225,8 +235,15 @@ def list_meetings(session: Session, child_id: uuid.UUID, policy: PolicyProfile,
         recommendation=r.recommendation, cancelled_reason=r.cancelled_reason,
         has_minutes=bool(r.minutes), papers_sent_on=r.papers_sent_on,
         cancel_told=tuple(t for t in r.cancel_told.split("\n") if t),
-        imported=r.held and r.held_on < imported_from.get(r.episode_id, r.held_on))
+        imported=r.held and r.held_on < imported_from.get(r.episode_id, r.held_on),
+        booked_by=r.booked_by, booked_on=_booked_on(r))
         for r in rows]
+
+
+def _booked_on(row: m.Meeting) -> date | None:
+    """The day, in England, the meeting was booked (its row was made), when who booked it is
+    known."""
+    return england_time(row.created_at).date() if row.booked_by else None
 
 
 def last_held(session: Session, child_id: uuid.UUID) -> tuple[str, date, date | None] | None:
@@ -590,7 +607,7 @@ def minutes_document(session: Session, meeting_id: uuid.UUID, today: date,
         chair_role=s.chair_role, minutes=detail.minutes, plan=plan, plan_before=before,
         sent_to=tuple((d.recipient, d.sent_on) for d in detail.distribution),
         minutes_due=due, produced_on=today, worker=worker.name if worker else "",
-        authority=authority_name(session))
+        authority=authority_name(session), booked_by=row.booked_by, booked_on=_booked_on(row))
 
 
 def child_age(session: Session, child_id: uuid.UUID, on: date) -> int | None:

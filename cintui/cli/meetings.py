@@ -71,7 +71,8 @@ def _meeting_json(row, today: date) -> dict:
             "recommendation_label": RECOMMENDATION_LABELS.get(row.recommendation),
             "cancelled_reason": row.cancelled_reason or None,
             "cancel_told": list(row.cancel_told),
-            "papers_sent_on": iso(row.papers_sent_on), "papers_flag": row.papers_flag or None}
+            "papers_sent_on": iso(row.papers_sent_on), "papers_flag": row.papers_flag or None,
+            "booked_by": row.booked_by or None, "booked_on": iso(row.booked_on)}
 
 
 @meeting_app.command("list")
@@ -79,9 +80,11 @@ def meeting_list(ctx: typer.Context, child: ChildArg, db: DbOption = None,
                  as_json: JsonOption = False, today: TodayOption = None) -> None:
     """A child's meetings, newest first: when, kind, status, venue, chair, the next review,
     whether the minutes are out or when they are due (overdue marked; BEX 10 working days,
-    TRA 5, WIR 14 days), the recommendation; cancelled ones with their reason (WIR 2.9).
-    The id is what `cintui export minutes` takes."""
+    TRA 5, WIR 14 days), the recommendation; cancelled ones with their reason (WIR 2.9);
+    who booked each meeting still booked, and when. The id is what `cintui export minutes`
+    takes."""
     from cintui.casework import cases, meetings, safeguards
+    from cintui.domain.text import in_sentence
 
     now = _today(today)
     with _open(ctx, db) as store, store.read() as session:
@@ -93,6 +96,9 @@ def meeting_list(ctx: typer.Context, child: ChildArg, db: DbOption = None,
         _echo_json([_meeting_json(r, now) for r in rows])
         return
     _print_meetings(name, ref, rows, now)
+    for r in rows:
+        if r.status == "scheduled" and r.booked_words:  # who to ask about it
+            typer.echo(f"{r.label} of {day_words(r.held_on)}: {in_sentence(r.booked_words)}")
     for r in rows:
         if r.papers_flag:
             typer.echo(f"{r.label} of {day_words(r.held_on)}: {r.papers_flag}; record them with "

@@ -130,6 +130,16 @@ def meeting_label(kind: str, held_on: date) -> str:
     return f"{KIND_LABELS.get(kind, kind)} {day_words(held_on)}"
 
 
+def booked_by_words(by: str, on: date | None, *, long: bool = False) -> str:
+    """Who booked a meeting, and when: "Booked by Olu Other on 12 Nov 2026" (`long`: "12
+    November 2026", as a document writes days); "" when it is not known (booked before
+    cintui kept it, or brought in by a transfer pack or an import)."""
+    by = " ".join(by.split())
+    if not by:
+        return ""
+    return f"Booked by {by}" + (f" on {(day_long if long else day_words)(on)}" if on else "")
+
+
 _LABEL = re.compile(rf"(?:{'|'.join(map(re.escape, KIND_LABELS.values()))}) \d{{1,2}} \w+ \d{{4}}")
 
 
@@ -573,6 +583,8 @@ class MinutesDocument:
     produced_on: date | None = None
     worker: str = ""  # the child's social worker, by name
     authority: str = ""  # the authority as set up ("" under the England default)
+    booked_by: str = ""  # who booked the meeting, by name ("" not known: `booked_by_words`)
+    booked_on: date | None = None  # the day they booked it, in England
 
     @property
     def title(self) -> str:

@@ -108,6 +108,12 @@ def when_text(doc: MinutesDocument) -> str:
     return text + (f" (booked for {_day(booked.date())} at {_time(booked)})" if booked else "")
 
 
+def booked_text(doc: MinutesDocument) -> str:
+    """"Olu Other on 12 November 2026": who booked the meeting, and when."""
+    on = f" on {_day(doc.booked_on)}" if doc.booked_on else ""
+    return _clean(doc.booked_by) + on
+
+
 def details(doc: MinutesDocument) -> list[tuple[str, str]]:
     m = doc.minutes
     out = [("Child", _clean(doc.child_name) or "—"), ("Reference", doc.child_reference or "—"),
@@ -116,7 +122,8 @@ def details(doc: MinutesDocument) -> list[tuple[str, str]]:
            *((("Local authority", _clean(doc.authority)),) if doc.authority else ()),
            ("Meeting", KIND_LABELS.get(doc.kind, doc.kind)),
            ("When", when_text(doc)), ("Where", _clean(doc.venue) or "not recorded"),
-           ("Chair", chair_text(doc))]
+           ("Chair", chair_text(doc)),
+           *((("Booked by", booked_text(doc)),) if _clean(doc.booked_by) else ())]
     if m.started_at or m.ended_at:
         out.append(("Minuted", f"{_time(m.started_at) or '?'} to {_time(m.ended_at) or '?'}"))
     out.append(("Produced", _day(doc.produced_on, "—")))
@@ -367,6 +374,7 @@ def to_json(doc: MinutesDocument) -> str:
         "sent_to": [{"recipient": name, "sent_on": on.isoformat()} for name, on in doc.sent_to],
         "minutes_due": _iso(doc.minutes_due), "produced_on": _iso(doc.produced_on),
         "worker": doc.worker, "authority": doc.authority,
+        "booked_by": doc.booked_by, "booked_on": _iso(doc.booked_on),
     }
     return json.dumps(data, ensure_ascii=False, indent=2)
 
@@ -391,7 +399,8 @@ def from_json(text: str) -> MinutesDocument:
             sent_to=tuple((s["recipient"], date.fromisoformat(s["sent_on"]))
                           for s in data["sent_to"]),
             minutes_due=_date(data["minutes_due"]), produced_on=_date(data["produced_on"]),
-            worker=data.get("worker", ""), authority=data.get("authority", ""))
+            worker=data.get("worker", ""), authority=data.get("authority", ""),
+            booked_by=data.get("booked_by", ""), booked_on=_date(data.get("booked_on")))
     except (KeyError, TypeError) as exc:
         raise ValueError(f"not a complete cintui minutes export: {exc!r}") from None
 

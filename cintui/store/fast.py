@@ -52,10 +52,11 @@ class FastReader:
             cursor.close()
 
     def close(self) -> None:
-        self.connection.close()
-        if self.path is not None and not getattr(self, "_closed", False):
+        if self.path is None:
+            self.connection.close()
+        elif not getattr(self, "_closed", False):
             self._closed = True
-            held_open(self.path, self.encrypted, -1)  # `engine.is_encrypted_file`
+            _disconnect(self.connection, self.path, self.encrypted)
 
 
 # Active workers with their open caseload size. Plain SQL shared with cases.list_workers.
@@ -162,8 +163,7 @@ def _open_reader(path: Path, passphrase: str | None) -> FastReader | None:
         module: Any = sqlcipher3
     else:
         module = sqlite3
-    # Not `mode=ro`: a WAL store with no -shm file yet cannot be opened read-only.
-    conn = module.connect(str(path), check_same_thread=False, isolation_level=None)
+    conn = _connect(module, path, encrypted)
     conn.text_factory = inert_text
     try:
         if encrypted:
@@ -186,16 +186,36 @@ def _open_reader(path: Path, passphrase: str | None) -> FastReader | None:
         except module.DatabaseError:
             raise StoreError(f"{path} is not a cintui store") from None
         if row is None or row[0] != head_revision():
-            conn.close()
+            _disconnect(conn, path, encrypted)
             return None
         reader = FastReader(conn, path, encrypted)
         row = conn.execute("SELECT value FROM store_meta WHERE key = 'sync_login'").fetchone()
         reader.team_login = row[0] if row else None
-        held_open(path, encrypted, 1)  # its header never read again meanwhile
         return reader
     except BaseException:
-        conn.close()
+        _disconnect(conn, path, encrypted)
         raise
+
+
+def _connect(module: Any, path: Path, encrypted: bool) -> Any:
+    """The one place a light connection to a store file is opened (the reader's, and the
+    light writer's, which is the reader's made writable: `quick.open_writer`): the file is
+    held open (`engine.held_open`) from the moment the connection has its descriptor until
+    `_disconnect`, so this process never reads the file's header again meanwhile. Closing a
+    descriptor of its own would drop every POSIX lock the process holds on the file,
+    SQLite's too (`engine.is_encrypted_file` says what follows: a lost write)."""
+    # Not `mode=ro`: a WAL store with no -shm file yet cannot be opened read-only.
+    conn = module.connect(str(path), check_same_thread=False, isolation_level=None)
+    held_open(path, encrypted, 1)
+    return conn
+
+
+def _disconnect(conn: Any, path: Path, encrypted: bool) -> None:
+    """Close a connection `_connect` opened, and no longer hold the file open."""
+    try:
+        conn.close()
+    finally:
+        held_open(path, encrypted, -1)
 
 
 # ------------------------------------------------------------------ a team server

@@ -42,22 +42,22 @@ class _Source:
 class _First:
     """What a record of a table was when created, if not what it is now (an FGC referred,
     later held; a meeting booked, later held): the kind, the column of its day, the value
-    of `column` that says it, and whether the maker is the row's `by` (else no one)."""
+    of `column` that says it, and the column naming who made it (as the insert gave it)."""
 
     record: str
     day: str
     column: str
     value: str
-    by: bool = True
+    by: str = ""
 
 
 SOURCES = (
     _Source("visit", "'visit'", "r.visited_at", "r.author_name", "r.status = 'final'",
             ("status", "visited_at"), instant=True),
     _Source("meeting", "CASE WHEN r.held THEN 'meeting_held' ELSE 'meeting_booked' END",
-            "r.held_on", "CASE WHEN r.held THEN r.chair ELSE '' END",
+            "r.held_on", "CASE WHEN r.held THEN r.chair ELSE r.booked_by END",
             "(r.held OR r.status = 'scheduled')", ("held", "held_on", "status", "starts_at"),
-            first=_First("meeting_booked", "held_on", "status", "scheduled", by=False)),
+            first=_First("meeting_booked", "held_on", "status", "scheduled", by="booked_by")),
     _Source("supervision", "'supervision'", "r.held_on", "r.manager", fields=("held_on",)),
     _Source("gcp2_assessment", "'gcp2'", "r.assessed_on", "r.recorded_by",
             fields=("assessed_on",)),
@@ -71,7 +71,8 @@ SOURCES = (
             "CASE WHEN r.status = 'held' THEN r.held_on ELSE r.referred_on END",
             "r.referred_by", "r.status IN ('referred', 'held')",
             ("status", "held_on", "referred_on"),
-            first=_First("fgc_referral", "referred_on", "status", "referred")),
+            first=_First("fgc_referral", "referred_on", "status", "referred",
+                         by="referred_by")),
     _Source("short_break", "'short_break'", "r.started_on", "r.recorded_by",
             fields=("started_on",)),
     _Source("direct_payment", "'direct_payment'", "r.started_on", "r.recorded_by",
@@ -238,7 +239,7 @@ def pushed(rows: Rows, entries: list[dict[str, Any]], actor_skipped: str) -> lis
     created and changed in the same push is said as both (an FGC referred and held: the
     referral and the conference), each judged by its own day."""
     ids: dict[str, set] = {}
-    created: dict[uuid.UUID, tuple[_First, Any]] = {}  # made as another kind: it and its day
+    created: dict[uuid.UUID, tuple[_First, Any, str]] = {}  # made as another: day, maker
     for e in entries:
         source = TABLES.get(e["entity"])
         if source is None or e["actor"] == actor_skipped:
@@ -247,7 +248,9 @@ def pushed(rows: Rows, entries: list[dict[str, Any]], actor_skipped: str) -> lis
             values = dict(_keys(e["changes"]))
             first = source.first
             if _after_value(values.get(first.column)) == first.value:
-                created[uuid.UUID(e["entity_id"])] = (first, _after_value(values.get(first.day)))
+                created[uuid.UUID(e["entity_id"])] = (
+                    first, _after_value(values.get(first.day)),
+                    str(_after_value(values.get(first.by)) or "") if first.by else "")
         if e["action"] == "update" and not set(_keys(e["changes"])) & set(source.fields):
             continue
         if e["action"] in ("insert", "update"):
@@ -259,10 +262,10 @@ def pushed(rows: Rows, entries: list[dict[str, Any]], actor_skipped: str) -> lis
     found = []
     for rid, *row in rows(sql, params):
         found.append(tuple(row))
-        first, day = created.get(_uuid(rid), (None, None))
+        first, day, maker = created.get(_uuid(rid), (None, None, ""))
         if first is not None and day is not None and row[1] != first.record:
-            cid, _record, _on, _at, who, *rest = row
-            found.append((cid, first.record, day, None, who if first.by else "", *rest))
+            cid, _record, _on, _at, _who, *rest = row
+            found.append((cid, first.record, day, None, maker, *rest))
     return judged(rows, found)
 
 

@@ -500,6 +500,11 @@ class Meeting(Row, table=True):
     not_invited_reason: str = Field(default="", sa_column_kwargs={"server_default": ""})
     papers_sent_on: date | None = None
     cancel_told: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    # Who booked (or rebooked) it, by name, written with the booking; the day is `created_at`
+    # (revision 0033: the audit trail's insert entry is not readable by a worker's login
+    # on a team server, nor on a laptop's replica). "" before it, or brought by a
+    # transfer-in pack or an import.
+    booked_by: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
 
 
 class MeetingAgreement(Row, table=True):

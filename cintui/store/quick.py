@@ -250,7 +250,9 @@ class ServerQuickWriter(QuickWriter):
 def open_writer(path: Path, passphrase: str | None) -> QuickWriter | None:
     """`path` open for light writes, checked as the reader checks it (passphrase, revision);
     None when the file is not at this cintui's newest revision (the full `open_store` then
-    upgrades it after a backup) or has no store id yet."""
+    upgrades it after a backup) or has no store id yet. Its connection is the reader's
+    (`fast._connect`, where every light connection to a file is opened and held open), so
+    the file's header is never read again while it is open; `close` lets it go."""
     reader = fast.open_reader(path, passphrase)  # the one opened ahead, when there is one
     if reader is None:
         return None

@@ -299,7 +299,8 @@ def closed_with_later_casework(store, child_id, by: str) -> None:
                           status="held", chair=by,
                           starts_at=datetime(2026, 11, on(1).day, 10, tzinfo=UTC), **recorded(on(1))),
                 m.Meeting(child_id=child_id, kind="review", held_on=on(2), status="scheduled",
-                          starts_at=datetime(2026, 11, on(2).day, 10, tzinfo=UTC), **recorded(on(1))),
+                          starts_at=datetime(2026, 11, on(2).day, 10, tzinfo=UTC), booked_by=by,
+                          **recorded(on(1))),
                 m.Supervision(child_id=child_id, held_on=on(3), manager=by, **recorded(on(3))),
                 m.Gcp2Assessment(child_id=child_id, assessed_on=on(4), assessor=by,
                                  physical=3, safety=3, love=3, esteem=3, recorded_by=by,
@@ -326,7 +327,8 @@ def closed_with_later_casework(store, child_id, by: str) -> None:
 
 KEPT_WORDS = [  # each kind in its own words, the day of each, by whom (TRA, BEX 3)
     ("decide on a meeting held after the closure (BEX 3)", date(2026, 11, 21), "Amira Ashdown"),
-    ("decide on a meeting booked after the closure (BEX 3)", date(2026, 11, 22), ""),
+    ("decide on a meeting booked after the closure (BEX 3)", date(2026, 11, 22),
+     "Amira Ashdown"),  # who booked it (`meeting.booked_by`)
     ("decide on a supervision after the closure (BEX 3)", date(2026, 11, 23), "Amira Ashdown"),
     ("decide on a GCP2 assessment after the closure (BEX 3)", date(2026, 11, 24),
      "Amira Ashdown"),

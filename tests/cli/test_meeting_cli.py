@@ -13,6 +13,7 @@ import uuid
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
+import psycopg
 import pytest
 from docx import Document
 from pypdf import PdfReader
@@ -21,8 +22,10 @@ from cintui.casework import cases, meetings
 from cintui.domain.meeting import AgreedAction, Decisions, NewConcern
 from cintui.export import minutes as minutes_export
 from cintui.store.engine import open_store
+from cintui.store.models import Worker
 from tests.cli.test_cli import one_line_error
 from tests.conftest import TODAY, run_subprocess
+from tests.store.teams import team  # noqa: F401 - the fixture
 
 DAY = ("--today", TODAY.isoformat())
 WITH_PLAN = "DEMO00002"  # an agreed plan with Ambers and actions, People to invite
@@ -476,3 +479,100 @@ def test_hold_and_cancel_take_the_childs_reference_for_its_one_booked_meeting(cl
     assert json.loads(held.out)["id"] == first
     one_line_error(cli("meeting", "cancel", "nobody-here", "--reason", "x", "--db",
                        demo_store, *DAY), "'nobody-here' is not a meeting id, nor a child")
+
+
+# ---------------------------------------------------------------- who booked it
+
+
+def _booked_day(store, meeting_id: str) -> date:
+    """The day, in England, the meeting's row was made: when it was booked."""
+    from cintui.domain.calendar import england_time
+    from cintui.store import models as m
+
+    with store.read() as session:
+        return england_time(session.get(m.Meeting, uuid.UUID(meeting_id)).created_at).date()
+
+
+def test_a_booked_meeting_says_who_booked_it_and_when(cli, demo_store, store, monkeypatch,
+                                                      tmp_path):
+    """`meeting list` names who booked each meeting still booked, by name, and the day
+    ("CIN review meeting of 30 Nov 2026: booked by Olu Other on 7 Dec 2026"): whoever the
+    booking was written as, kept with the meeting. The minutes of a held meeting say who
+    booked it (JSON read back); a rebooking is the rebooker's."""
+    from cintui.domain.dates import day_long, day_words
+
+    added = cli("worker", "add", "olu.other", "--name", "Olu Other", "--role",
+                "social worker", "--db", demo_store)
+    assert added.code == 0, added.err
+    monkeypatch.setenv("CINTUI_USER", "olu.other")
+    meeting_id = book(cli, demo_store)
+    on = _booked_day(store, meeting_id)
+    text = cli("meeting", "list", WITH_PLAN, "--db", demo_store, *DAY)
+    assert text.code == 0, text.err
+    assert (f"CIN review meeting of 30 Nov 2026: booked by Olu Other on {day_words(on)}"
+            in text.out.splitlines())
+    mine = next(r for r in listed(cli, demo_store) if r["id"] == meeting_id)
+    assert (mine["booked_by"], mine["booked_on"]) == ("Olu Other", on.isoformat())
+    # Held: the minutes say who booked the meeting, in every format (here Markdown, JSON).
+    hold(store, meeting_id)
+    out = tmp_path / "minutes.md"
+    exported = cli("export", "minutes", meeting_id, "-o", out, "--db", demo_store, *DAY)
+    assert exported.code == 0, exported.err
+    assert f"Olu Other on {day_long(on)}" in out.read_text(encoding="utf-8")
+    as_json = tmp_path / "minutes.json"
+    assert cli("export", "minutes", meeting_id, "-o", as_json, "--db", demo_store,
+               *DAY).code == 0
+    doc = minutes_export.from_json(as_json.read_text(encoding="utf-8"))
+    assert (doc.booked_by, doc.booked_on) == ("Olu Other", on)
+    # Booked by Olu, rebooked by the child's worker: the new booking is the worker's.
+    later = book(cli, demo_store, "--at", "2027-01-19 16:00")
+    with store.read() as session:
+        worker = session.get(Worker, cases.find_child(session, WITH_PLAN).worker_id)
+    monkeypatch.setenv("CINTUI_USER", worker.username)
+    moved = cli("meeting", "cancel", later, "--reason", "Chair unwell", "--told", "everyone",
+                "--rebook-at", "2027-01-20 16:00", "--db", demo_store, *DAY)
+    assert moved.code == 0, moved.err
+    again = next(r for r in listed(cli, demo_store) if r["status"] == "scheduled"
+                 and r["starts_at"] == "2027-01-20T16:00:00")
+    assert again["booked_by"] == worker.name
+    text = cli("meeting", "list", WITH_PLAN, "--db", demo_store, *DAY).out
+    assert (f"CIN review meeting of 20 Jan 2027: booked by {worker.name} on "
+            f"{day_words(_booked_day(store, again['id']))}") in text.splitlines()
+    # Cancelled, or held: no longer booked, so not said on the list.
+    assert "of 19 Jan 2027: booked by" not in text and "of 30 Nov 2026: booked by" not in text
+
+
+def test_a_meeting_booked_before_cintui_kept_who_booked_it_says_nothing_of_it(cli, demo_store):
+    """A meeting whose booker is not known (booked before revision 0033, or brought in by an
+    import or a transfer pack; here the demo's held meetings, made with none) has no booking
+    line, and `null` in JSON; the list says the booking of the meetings still booked alone."""
+    rows = listed(cli, demo_store)
+    held = [r for r in rows if r["status"] == "held"]
+    assert held and all(r["booked_by"] is None and r["booked_on"] is None for r in held)
+    text = cli("meeting", "list", WITH_PLAN, "--db", demo_store, *DAY).out
+    said = [line for line in text.splitlines() if ": booked by " in line]
+    assert len(said) == len([r for r in rows if r["status"] == "scheduled" and r["booked_by"]])
+
+
+def test_on_a_team_server_another_worker_reads_who_booked_it(team, cli, monkeypatch):  # noqa: F811
+    """A worker's login on a team server may not read the audit trail (it holds every
+    child's data), yet the colleague who opens the child's meetings sees who booked one:
+    it is kept with the meeting, written as the booking login's worker."""
+    monkeypatch.delenv("CINTUI_USER", raising=False)
+    monkeypatch.setenv("CINTUI_DATABASE_URL", team.url(team.worker))
+    for step in (("person", "add", team.child, "--name", "Rosa Quill", "--relationship",
+                  "Mother", "--pr"),
+                 ("child", "consent", team.child, "--person", "Rosa Quill", "--scope",
+                  "meeting", "--decision", "given", "--on", "2026-11-20"),
+                 ("meeting", "schedule", team.child, "--kind", "initial", "--at",
+                  "2026-12-01 16:00", "--venue", "Family home", "--chair", "Tom Hale",
+                  "--today", "2026-11-23")):
+        done = cli(*step)
+        assert done.code == 0, (step, done.err)
+    monkeypatch.setenv("CINTUI_DATABASE_URL", team.url(team.other))
+    with team.psql(team.other) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("SELECT actor FROM audit_log")
+    text = cli("meeting", "list", team.child, "--today", "2026-11-23")
+    assert text.code == 0, text.err
+    assert any(line.startswith("Initial CIN planning meeting of 1 Dec 2026: booked by Amira "
+                               "Ashdown on ") for line in text.out.splitlines()), text.out

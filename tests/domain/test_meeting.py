@@ -434,3 +434,16 @@ def test_a_meetings_name_is_written_in_full_for_the_family_and_short_on_screen()
     assert labels_in_full(said) == full and labels_as_stored(full) == said
     assert labels_in_full("Initial CIN planning meeting 2 Sep 2026") == \
         "Initial CIN planning meeting 2 September 2026"
+
+
+def test_who_booked_a_meeting_in_words():
+    """"Booked by Olu Other on 12 Nov 2026" (a document: "12 November 2026"); nothing when
+    who booked it is not known (booked before cintui kept it, or brought in)."""
+    from cintui.domain.meeting import booked_by_words
+
+    on = date(2026, 11, 12)
+    assert booked_by_words("Olu Other", on) == "Booked by Olu Other on 12 Nov 2026"
+    assert booked_by_words(" Olu  Other ", on, long=True) == \
+        "Booked by Olu Other on 12 November 2026"
+    assert booked_by_words("", on) == "" and booked_by_words("  ", None) == ""
+    assert booked_by_words("Olu Other", None) == "Booked by Olu Other"

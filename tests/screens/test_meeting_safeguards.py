@@ -358,3 +358,46 @@ async def test_bex_3_a_reason_not_invited_with_the_child_ticked_is_refused_besid
     assert with_store(demo_store, newest) == (
         False, "Chose not to come; her views are in her letter")
     assert len(with_store(demo_store, booked)) == before + 1
+
+
+async def test_the_highlighted_meeting_says_who_booked_it_and_when(demo_store, cli):
+    """The Meetings tab: under the table, the highlighted meeting's booking, "Booked by Olu
+    Other on 7 Dec 2026": the worker the app writes as when the form books it (kept with
+    the meeting: a worker's login on a team server may not read the audit trail). A
+    meeting whose booker is not known (the demo's held ones) says nothing of it."""
+    from cintui.domain.calendar import england_time
+    from cintui.domain.dates import day_words
+
+    assert cli("worker", "add", "olu.other", "--name", "Olu Other", "--role",
+               "social worker", "--db", demo_store).code == 0
+    app = MeetingHost(demo_store)
+    app.actor = "olu.other"
+    async with app.run_test(size=SIZE) as pilot:
+        await meetings_tab(pilot)
+        form = await booking_form(pilot)
+        await type_text(pilot, "Family home")
+        form.query_one("#chair").value = "Ann Chair"
+        form.query_one("#chair_role").value = "senior practitioner"
+        await press_to(pilot, "ctrl+s", screen="ChildScreen")
+
+        def newest(session, cid):
+            return session.exec(select(m.Meeting).where(m.Meeting.child_id == cid)
+                                .order_by(m.Meeting.created_at.desc())).first()
+        row = with_store(demo_store, newest)
+        assert row.booked_by == "Olu Other"
+        screen = app.screen
+        table = screen.query_one("#meetings-table", DataTable)
+        booked_at = table.get_row_index(str(row.id))
+        await meetings_tab(pilot, row.id)
+        await settle(pilot)
+        on = england_time(row.created_at).date()
+        assert text_of(screen, "#meeting-detail") == f"Booked by Olu Other on {day_words(on)}"
+        table.move_cursor(row=table.row_count - 1)  # the demo's initial meeting: held
+        await settle(pilot)
+        assert "held" in str(table.get_row_at(table.row_count - 1)[3])
+        assert text_of(screen, "#meeting-detail") == ""
+        for _ in range(table.row_count - 1 - booked_at):  # up, key by key, to the booking
+            await pilot.press("up")
+        await settle(pilot)
+        assert table.cursor_row == booked_at
+        assert text_of(screen, "#meeting-detail") == f"Booked by Olu Other on {day_words(on)}"

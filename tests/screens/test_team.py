@@ -1457,8 +1457,8 @@ async def test_the_decision_form_from_the_list_says_which_record_it_is_about_tra
         form = app.screen
         about = form.query_one("#decision-about")
         assert str(about.render()) == (
-            "About a meeting booked for 22 Nov 2026, recorded 21 Nov 2026, kept after the "
-            "case closed (TRA, BEX 3)")
+            "About a meeting booked for 22 Nov 2026 by Amira Khan, recorded 21 Nov 2026, "
+            "kept after the case closed (TRA, BEX 3)")  # who booked it: `meeting.booked_by`
         top = form.query_one("#form").region
         assert about.region.y < form.query_one("#kind").region.y  # at the top, in view
         assert top.contains_region(about.region)

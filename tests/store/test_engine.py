@@ -414,29 +414,56 @@ def _salt_checked(path):
     assert unlocked._salt(path) == b"SQLite format 3\x00"
 
 
+def _full_store(path):
+    """The app's full store (`open_store`): how many of the two keys it reads."""
+    from cintui.store.engine import open_store
+
+    store = open_store(path, None)
+
+    def theirs() -> int:
+        with store.engine.connect() as conn:
+            return conn.exec_driver_sql(
+                "SELECT count(*) FROM store_meta WHERE key IN ('one', 'two')").scalar()
+
+    return theirs, store.close
+
+
+def _light_writer(path):
+    """A command's light writer (`quick.open_writer`, `cintui decision add`), reading on its
+    own connection: the file held open from the moment that connection opens
+    (`fast._connect`), not through another store of the process."""
+    from cintui.store import quick
+
+    writer = quick.open_writer(path, None)
+    assert writer is not None
+
+    def theirs() -> int:
+        return writer.connection.execute(
+            "SELECT count(*) FROM store_meta WHERE key IN ('one', 'two')").fetchone()[0]
+
+    return theirs, writer.close
+
+
+@pytest.mark.parametrize("holder", [_full_store, _light_writer])
 @pytest.mark.parametrize("second_read", [_opened_again, _salt_checked])
-def test_a_store_open_in_a_process_still_sees_another_processs_writes(tmp_path, second_read):
+def test_a_store_open_in_a_process_still_sees_another_processs_writes(tmp_path, second_read,
+                                                                      holder):
     """Opening a store reads its header; closing that file in a process that already had
     the store open dropped SQLite's POSIX locks on it. The next `cintui` command to close the
     store then deleted the WAL under the open app: it read the store as it was from then on
     (others' visits never appeared) and its own next save was lost. Found by the open app's
     look for others' changes (screens/live.py). The same read came from an unlock session's
     salt check, which `due`, `plan show` and the light writer made after their light reader
-    had opened ahead. Each is now read once while the store is open."""
+    had opened ahead. Each is now read once while the store is open, whether the process
+    holds it through its full store or only through the light writer's connection."""
     import subprocess
     import sys
 
-    from cintui.store.engine import create_store, open_store
+    from cintui.store.engine import create_store
 
     path = tmp_path / "cin.db"
     create_store(path, None, encrypt=False).close()
-    app = open_store(path, None)
-
-    def theirs() -> int:
-        with app.engine.connect() as conn:
-            return conn.exec_driver_sql(
-                "SELECT count(*) FROM store_meta WHERE key IN ('one', 'two')").scalar()
-
+    theirs, close = holder(path)
     try:
         assert theirs() == 0
         second_read(path)
@@ -449,4 +476,4 @@ def test_a_store_open_in_a_process_still_sees_another_processs_writes(tmp_path, 
         assert path.with_name("cin.db-wal").exists()
         assert theirs() == 2
     finally:
-        app.close()
+        close()
