@@ -576,17 +576,29 @@ def _arrivals(conn: Connection, server: ServerInfo) -> None:
     decision saved before a laptop's casework arrived did not see it (BEX 4). The logins
     may not read `device_entry` (it holds every child's data); this answers only a time,
     for records of a kind kept after a closure, from the entries that brought them as they
-    stand (`store.kept.brought`), by an id the login has read (row security decides which
-    records it may)."""
-    from cintui.store.kept import brought
+    stand (`store.kept.brought`), and only for a record the login may see: one still there
+    whose child is not hidden from session_user (its table's row security, `cintui_visible`:
+    a child restricted to named workers), as the login's own read of the table would show
+    it. Any other id, of a hidden child's record or of none, gets no answer alike. It runs
+    as the owner (who is above row security), so it asks the rule itself."""
+    from cintui.store.kept import SOURCES, brought
 
     ex = _runner(conn)
+    # Each kind's table, the record read by its id (32 hex digits, as `device_entry` holds
+    # it; CASE: never cast before the test) and its child not hidden.
+    seen = " OR ".join(
+        f"(e.entity = '{s.table}' AND EXISTS (SELECT 1 FROM {_q(s.table)} r WHERE r.id = "
+        f"CASE WHEN e.entity_id ~ '^[0-9a-f]{{32}}$' THEN e.entity_id::uuid END "
+        f"AND r.child_id <> ALL (hidden)))" for s in SOURCES)
     ex(f"""CREATE OR REPLACE FUNCTION cintui_arrived(ids text[])
         RETURNS TABLE (entity_id text, arrived_at timestamptz)
-        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
-        SELECT e.entity_id::text, MAX(e.arrived_at) FROM device_entry e
-        WHERE e.entity_id = ANY(ids) AND {brought('e')}
-        GROUP BY e.entity_id $$""")
+        LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        DECLARE hidden uuid[] := coalesce(cintui_hidden_children(), '{{}}');
+        BEGIN
+          RETURN QUERY SELECT e.entity_id::text, MAX(e.arrived_at) FROM device_entry e
+            WHERE e.entity_id = ANY(ids) AND {brought('e')} AND ({seen})
+            GROUP BY e.entity_id;
+        END $$""")
     ex("REVOKE ALL ON FUNCTION cintui_arrived(text[]) FROM PUBLIC")
     ex(f"GRANT EXECUTE ON FUNCTION cintui_arrived(text[]) TO {_q(server.group('worker'))}")
 

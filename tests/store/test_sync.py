@@ -1059,6 +1059,45 @@ def test_bex_4_tra_a_decision_saved_before_the_laptops_casework_arrived_does_not
     assert waiting() == []
 
 
+def test_bex_4_when_casework_arrived_is_told_only_to_a_login_that_may_see_it(
+        team, laptops, cli):
+    """Row security (README "What the server enforces"): `cintui_arrived`, the function a
+    decision asks when a laptop's casework reached the server (BEX 4, TRA), runs as the
+    owner, who is above row security, and answered for any record's id: Ben, a worker not
+    named on a child restricted to Amira and Tom, learned with psql when her visit arrived.
+    Now it answers only for a record the login may read itself: Amira and Tom get the time,
+    Ben nothing, as for an id of no record at all."""
+    path = laptops(team.worker)
+    recorded = cli("visit", "record", team.child, "--at", "2026-12-01 10:00", "--purpose",
+                   "Check on Nell", "--analysis", "Nell seen alone", "--db", path,
+                   "--today", TODAY.isoformat())
+    assert recorded.code == 0, recorded.err
+    closed_on_the_server(team)  # as of 27 Nov (RC1)
+    done = cli("sync", "--db", path, "--today", TODAY.isoformat())
+    assert done.code == 0, done.err
+    server = engine.open_url(team.owner_url)
+    try:
+        with server.read() as session:
+            [visit] = [v.id.hex for v in session.exec(select(Visit)).all()
+                       if v.purpose == "Check on Nell"]
+    finally:
+        server.close()
+
+    def told(login: str, ids: list[str]) -> list[str]:
+        with team.psql(login) as conn:
+            return [row[0] for row in conn.execute(
+                "SELECT entity_id FROM cintui_arrived(%s)", (ids,)).fetchall()]
+
+    nobody = uuid.uuid4().hex
+    assert told(team.other, [visit]) == [visit]  # Nell is not restricted: any worker's
+    restricted = cli("child", "restrict", team.child, "--to", team.worker, "--db",
+                     server_url(team, team.manager))
+    assert restricted.code == 0, restricted.err
+    assert told(team.worker, [visit, nobody, "not an id"]) == [visit]
+    assert told(team.manager, [visit]) == [visit]
+    assert told(team.other, [visit]) == told(team.other, [nobody]) == []
+
+
 def plan_started(team: Team) -> None:
     """On the team server: Nell's referral, her assessment authorised with a CIN plan as its
     outcome, and the plan started by Tom (TRA), as of mid-November."""
