@@ -222,8 +222,8 @@ def offline(rows: Rows, decided: dict[str, list], found: list[Found]
     """Which of the decisions (`decisions`' ids) a manager's laptop made offline, and which of the
     records (`Found`, id first of `extra`) that laptop held when it made each (BEX 4): a
     decision made offline answers only what the laptop held then, judged by the order of
-    its own chain as the server keeps it (`device_entry`), not by its clock. Two queries at
-    most; on a team server through `cintui_held` (its logins may not read `device_entry`),
+    its own chain as the server keeps it (`device_entry`), not by its clock. Three queries at
+    most, however many (as `reached`); on a team server through `cintui_held` (its logins may not read `device_entry`),
     None on one set up before it (until `cintui server init` runs again: each decision's
     `created_at` stands, as before)."""
     made = sorted({d for found in decided.values() for d, *_ in found})
