@@ -1135,7 +1135,7 @@ class WaitingScreen(_ListOverTeam):
         # wait ("21 Nov, 1,234 days") takes what it needs from the child's column (it was
         # cut at 80 columns from 100 days, "21 Nov, 100 da…").
         since = [w.describe_since(today, cal, short=True) for w in rows]
-        more = max(0, *(len(s) - (15 if narrow else 16) for s in since))
+        more = max([0, *(len(s) - (15 if narrow else 16) for s in since)])  # none: none
         if narrow:
             columns = (("Child", 16 - more), ("Team" if self.every else "Worker", 11),
                        ("To decide", 20), ("Since", 15 + more))

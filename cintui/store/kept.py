@@ -219,13 +219,14 @@ def held_sql(decisions: str, records: str,
 
 def offline(rows: Rows, decided: dict[str, list], found: list[Found]
             ) -> tuple[set[str], set[tuple[str, str]]] | None:
-    """Which of the decisions (`decisions`' ids) a manager's laptop made offline, and which of the
-    records (`Found`, id first of `extra`) that laptop held when it made each (BEX 4): a
-    decision made offline answers only what the laptop held then, judged by the order of
-    its own chain as the server keeps it (`device_entry`), not by its clock. Three queries at
-    most, however many (as `reached`); on a team server through `cintui_held` (its logins may not read `device_entry`),
-    None on one set up before it (until `cintui server init` runs again: each decision's
-    `created_at` stands, as before)."""
+    """Which of the decisions (`decided`, as `decisions` gives them) a manager's laptop made
+    offline, and which of the records (`Found`, id first of `extra`) that laptop held when
+    it made each (BEX 4): a decision made offline answers only what the laptop held then,
+    judged by the order of its own chain as the server keeps it (`device_entry`), not by
+    its clock. Three queries at most, however many (as `reached`); on a team server through
+    `cintui_held` (its logins may not read `device_entry`), None on one set up before it
+    (until `cintui server init` runs again: each decision's `created_at` stands, as
+    before)."""
     made = sorted({d for found in decided.values() for d, *_ in found})
     if not made or not found:
         return set(), set()

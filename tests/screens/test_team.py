@@ -1372,6 +1372,35 @@ async def test_a_wait_of_a_hundred_working_days_or_more_is_read_whole_at_80x24(
         assert table.virtual_size.width <= table.size.width  # no sideways scrolling
 
 
+async def test_the_waiting_list_stays_open_when_its_last_item_is_decided_elsewhere(
+        cli, new_location, monkeypatch):
+    """BEX 4: the manager's list is open on the one visit kept after the closure; a decision
+    on the child recorded in another terminal answers it, and the list, read again in place,
+    is empty (its column widths are worked out from the waits shown: with none, none)."""
+    from tests.conftest import run_subprocess
+    from tests.screens.test_case_journey import MANAGER
+
+    app = _manager_with_a_visit_after_closure(cli, new_location, monkeypatch)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_team(pilot)
+        await until(pilot, lambda: screen.view is not None)
+        await press_to(pilot, "w", screen="WaitingScreen")
+        waiting = app.screen
+        assert len(waiting.rows) == 1
+        watcher = app.live_updates
+        watcher.look_now()
+        done = run_subprocess("decision", "add", "Leo Ward", "--kind", "case_direction",
+                              "--decision", "The case stays closed", "--rationale",
+                              "A goodbye visit", "--db",
+                              app.location.url or str(app.location.path), "--today",
+                              TODAY.isoformat(), env={"CINTUI_USER": MANAGER})
+        assert done.returncode == 0, done.stderr
+        watcher.look_now()
+        await until(pilot, lambda: waiting.rows == [])
+        await settle(pilot)
+        assert app.screen is waiting and waiting.query_one("#waiting").row_count == 0
+
+
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 def test_waiting_list_with_a_long_wait_snapshot(cli, new_location, monkeypatch,
                                                 snap_compare, size):
