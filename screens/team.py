@@ -1146,17 +1146,21 @@ class WaitingScreen(_ListOverTeam):
         short = narrow or self.every
         table = self.query_one(DataTable)
         table.clear(columns=True)
-        # Since: "21 Nov, 11 days" whole (15; it was cut at 14, "21 Nov, 11 da…").
+        # Since: "21 Nov, 11 days" whole (15; it was cut at 14, "21 Nov, 11 da…"); a longer
+        # wait ("21 Nov, 1,234 days") takes what it needs from the child's column (it was
+        # cut at 80 columns from 100 days, "21 Nov, 100 da…").
+        since = [w.describe_since(today, cal, short=True) for w in rows]
+        more = max([0, *(len(s) - (15 if narrow else 16) for s in since)])  # none: none
         if narrow:
-            columns = (("Child", 16), ("Team" if self.every else "Worker", 11),
-                       ("To decide", 20), ("Since", 15))
+            columns = (("Child", 16 - more), ("Team" if self.every else "Worker", 11),
+                       ("To decide", 20), ("Since", 15 + more))
         elif self.every:
-            columns = (("Child", 24), ("Worker", 14), ("Team", 20), ("To decide", 20),
-                       ("Since", 16))
+            columns = (("Child", 24 - more), ("Worker", 14), ("Team", 20), ("To decide", 20),
+                       ("Since", 16 + more))
         else:  # the rule's words take the room there is (the table is 90% wide)
-            columns = (("Child", 24), ("Worker", 14),
+            columns = (("Child", 24 - more), ("Worker", 14),
                        ("To decide", max(44, self.app.size.width * 9 // 10 - 64)),
-                       ("Since", 16))
+                       ("Since", 16 + more))
         room = dict(columns)["To decide"]
         role = self.view.role  # a kind whose words do not all fit says each in its short ones
         cut = {w.kind for w in rows if len(w.what_for(role)) > room}
@@ -1176,7 +1180,7 @@ class WaitingScreen(_ListOverTeam):
                    [w.worker, w.team] if self.every else [w.worker])
             table.add_row(w.name if narrow else f"{w.name} {w.reference}", *who,
                           first_upper(w.what_for(role, short or w.kind in cut)),
-                          w.describe_since(today, cal, short=True), key=str(i))
+                          since[i], key=str(i))
 
     def on_resize(self) -> None:
         if self.is_mounted:

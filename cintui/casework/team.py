@@ -332,20 +332,28 @@ def _after_closure(rows, where: str, params: dict) -> list[Waiting]:
     and day once, until a decision on the child since (BEX 4) or a re-referral from its day
     (WAR 3.4). A decision answers a record from when the record reached the team server (a
     laptop's, at its sync; `kept.reached`), not when the laptop recorded it: one saved while
-    the laptop was offline had not seen it. A fixed handful of queries, whatever the numbers:
-    the records, their children's episodes and decisions, and when those with a decision
-    arrived."""
+    the laptop was offline had not seen it. A decision a manager's own laptop made offline
+    answers what that laptop held when it was made (`kept.offline`: the order of its chain,
+    not its clock). A fixed handful of queries, whatever the numbers: the records, their
+    children's episodes and decisions, when those with a decision arrived, and what the
+    laptops that made decisions held."""
     from cintui.domain.endings import decided_since
     from cintui.store import kept
 
     found = kept.judged(rows, rows(kept.waiting_sql(_KEPT_COLUMNS, _KEPT_JOINS, where),
                                    params))
     decided = kept.decisions(rows, found)
-    arrived = kept.reached(rows, [f for f in found if decided.get(str(f.child_id))])
+    answered = [f for f in found if decided.get(str(f.child_id))]
+    arrived = kept.reached(rows, answered)
+    laptop, held = kept.offline(rows, decided, answered) or (set(), set())
     out = []
     for f in found:
-        seen = max(f.recorded, arrived.get(kept.uuid_hex(f.extra[0]), f.recorded))
-        if decided_since(f.closed.closed, seen, decided.get(str(f.child_id), ())):
+        rid = kept.uuid_hex(f.extra[0])
+        seen = max(f.recorded, arrived.get(rid, f.recorded))
+        # BEX 4: one a manager's laptop made offline answers only what it held then.
+        made = [(on, (did, rid) in held if did in laptop else at)
+                for did, on, at in decided.get(str(f.child_id), ())]
+        if decided_since(f.closed.closed, seen, made):
             continue
         _rid, cid, ref, first, last, worker, team_name = f.extra
         out.append(Waiting(uuid_text(cid), ref, f"{first} {last}", worker or "",

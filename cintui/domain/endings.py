@@ -642,10 +642,14 @@ def kept_arrived(reference: str, record: str, day: date, closed: ClosedOn) -> st
 
 
 def decided_since(closed: date, recorded: datetime,
-                  decisions: Iterable[tuple[date, datetime]]) -> bool:
+                  decisions: Iterable[tuple[date, datetime | bool]]) -> bool:
     """BEX 4: whether a decision on the child (its day, when it was recorded) answers a record
     kept after the closure of `closed`, seen from `recorded` (when it reached the team
     server, if a laptop's sync brought it later: `store.kept.reached`): one recorded after it and
     made after the closure day (the closure's own decision, made by then, does not; a
-    meeting booked for a day still to come is answered before that day)."""
-    return any(made_on > closed and at >= recorded for made_on, at in decisions)
+    meeting booked for a day still to come is answered before that day). A decision a
+    manager's laptop made offline gives, for its when, whether that laptop held the record
+    then (`store.kept.offline`): offline, a manager decides on what their laptop holds, and
+    the laptop's clock is not the server's."""
+    return any(made_on > closed and (at if isinstance(at, bool) else at >= recorded)
+               for made_on, at in decisions)

@@ -126,14 +126,15 @@ class Waiting:
         return max(0, cal.working_days_between(self.since, today))
 
     def describe_since(self, today: date, cal: WorkingCalendar, short: bool = False) -> str:
-        """"sent 7 Dec by Sam Worker, 2 working days"; `short`: "7 Dec, 2 days". Casework kept
+        """"sent 7 Dec by Sam Worker, 2 working days"; `short`: "7 Dec, 2 days" ("1,234 days":
+        thousands grouped, as a long wait is read at a glance). Casework kept
         after a closure waits from the day it was recorded, its own day said beside it when
         that differs: "booked for 18 Dec, recorded 7 Dec, today" (TRA, BEX 3)."""
         days = self.days(today, cal)
         if short:
             return f"{day_short(self.since)}, " + (
-                "today" if days == 0 else f"{days} day{'s' if days != 1 else ''}")
-        waited = "today" if days == 0 else f"{days} working day{'s' if days != 1 else ''}"
+                "today" if days == 0 else f"{days:,} day{'s' if days != 1 else ''}")
+        waited = "today" if days == 0 else f"{days:,} working day{'s' if days != 1 else ''}"
         who = f" by {self.by}" if self.by else ""
         on = self.since if self.on is None else self.on
         recorded = "" if on == self.since else f", recorded {day_short(self.since)}"

@@ -187,16 +187,67 @@ def judged(rows: Rows, found: list[tuple]) -> list[Found]:
     return sorted(out.values(), key=lambda f: (f.day, order.index(f.record)))
 
 
-def decisions(rows: Rows, found: list[Found]) -> dict[str, list[tuple[date, datetime]]]:
-    """Each child's decisions (made on, recorded at): one query for all of them (BEX 4)."""
+def decisions(rows: Rows, found: list[Found]) -> dict[str, list[tuple[str, date, datetime]]]:
+    """Each child's decisions (its id as `uuid_hex`, made on, recorded at): one query for all
+    of them (BEX 4)."""
     if not found:
         return {}
     ids, params = _in("c", (f.child_id for f in found))
     out: dict[str, list] = {}
-    for cid, made_on, at in rows(f"SELECT child_id, made_on, created_at FROM decision "
-                                 f"WHERE child_id IN ({ids})", params):
-        out.setdefault(str(cid), []).append((_day("", made_on), _instant(at)))
+    for did, cid, made_on, at in rows(f"SELECT id, child_id, made_on, created_at FROM decision "
+                                      f"WHERE child_id IN ({ids})", params):
+        out.setdefault(str(cid), []).append((uuid_hex(did), _day("", made_on), _instant(at)))
     return out
+
+
+def held_sql(decisions: str, records: str,
+             seen: Callable[[str], str] = lambda _e: "1 = 1") -> str:
+    """Portable SQL: the decisions a laptop's sync brought whose id (as `device_entry` holds
+    it) is `decisions` (an operand: "IN (…)", "= ANY(…)"), each with the records whose id is
+    `records` that laptop's own chain brought before it (`brought`: made there, or pulled),
+    in the order of its entries, not by its clock; none: NULL. `seen(alias)`: what the
+    entries `d` and `r` must also pass (on the server, row security). A decision another
+    laptop pulled is in its chain too, as the sync's: not made there."""
+    from cintui.store.sync import SYNC_ACTOR
+
+    return (f"SELECT CAST(d.entity_id AS TEXT), CAST(r.entity_id AS TEXT) "
+            f"FROM device_entry AS d "
+            f"LEFT JOIN device_entry AS r ON r.device = d.device AND r.seq < d.seq "
+            f"AND r.entity_id {records} AND {brought('r')} AND ({seen('r')}) "
+            f"WHERE d.entity = 'decision' AND d.action = 'insert' AND d.actor <> '{SYNC_ACTOR}' "
+            f"AND d.entity_id {decisions} AND ({seen('d')})")
+
+
+def offline(rows: Rows, decided: dict[str, list], found: list[Found]
+            ) -> tuple[set[str], set[tuple[str, str]]] | None:
+    """Which of the decisions (`decided`, as `decisions` gives them) a manager's laptop made
+    offline, and which of the records (`Found`, id first of `extra`) that laptop held when
+    it made each (BEX 4): a decision made offline answers only what the laptop held then,
+    judged by the order of its own chain as the server keeps it (`device_entry`), not by
+    its clock. Three queries at most, however many (as `reached`); on a team server through
+    `cintui_held` (its logins may not read `device_entry`), None on one set up before it
+    (until `cintui server init` runs again: each decision's `created_at` stands, as
+    before)."""
+    made = sorted({d for found in decided.values() for d, *_ in found})
+    if not made or not found:
+        return set(), set()
+    ids, params = _in("d", made)
+    named, more = _in("r", sorted({uuid_hex(f.extra[0]) for f in found}))
+    params.update(more)
+    if rows("SELECT 1 FROM store_meta WHERE key = 'team_server'", {}):
+        if not rows("SELECT to_regprocedure('cintui_held(text[], text[])') IS NOT NULL",
+                    {})[0][0]:
+            return None
+        sql = (f"SELECT decision_id, entity_id FROM cintui_held("
+               f"CAST(ARRAY[{ids}] AS text[]), CAST(ARRAY[{named}] AS text[]))")
+    else:
+        sql = held_sql(f"IN ({ids})", f"IN ({named})")
+    laptop, held = set(), set()
+    for did, rid in rows(sql, params):
+        laptop.add(str(did))
+        if rid is not None:
+            held.add((str(did), str(rid)))
+    return laptop, held
 
 
 def brought(alias: str) -> str:

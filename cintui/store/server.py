@@ -576,19 +576,49 @@ def _arrivals(conn: Connection, server: ServerInfo) -> None:
     decision saved before a laptop's casework arrived did not see it (BEX 4). The logins
     may not read `device_entry` (it holds every child's data); this answers only a time,
     for records of a kind kept after a closure, from the entries that brought them as they
-    stand (`store.kept.brought`), by an id the login has read (row security decides which
-    records it may)."""
-    from cintui.store.kept import brought
+    stand (`store.kept.brought`), and only for a record the login may see: one still there
+    whose child is not hidden from session_user (its table's row security, `cintui_visible`:
+    a child restricted to named workers), as the login's own read of the table would show
+    it. Any other id, of a hidden child's record or of none, gets no answer alike. It runs
+    as the owner (who is above row security), so it asks the rule itself."""
+    from cintui.store.kept import brought, held_sql
 
     ex = _runner(conn)
     ex(f"""CREATE OR REPLACE FUNCTION cintui_arrived(ids text[])
         RETURNS TABLE (entity_id text, arrived_at timestamptz)
-        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
-        SELECT e.entity_id::text, MAX(e.arrived_at) FROM device_entry e
-        WHERE e.entity_id = ANY(ids) AND {brought('e')}
-        GROUP BY e.entity_id $$""")
-    ex("REVOKE ALL ON FUNCTION cintui_arrived(text[]) FROM PUBLIC")
-    ex(f"GRANT EXECUTE ON FUNCTION cintui_arrived(text[]) TO {_q(server.group('worker'))}")
+        LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        DECLARE hidden uuid[] := coalesce(cintui_hidden_children(), '{{}}');
+        BEGIN
+          RETURN QUERY SELECT e.entity_id::text, MAX(e.arrived_at) FROM device_entry e
+            WHERE e.entity_id = ANY(ids) AND {brought('e')} AND ({_seen('e')})
+            GROUP BY e.entity_id;
+        END $$""")
+    # A decision a manager's laptop made offline answers what that laptop held then, in the
+    # order of its own chain (`store.kept.offline`, BEX 4): the same entries, the same rule.
+    ex(f"""CREATE OR REPLACE FUNCTION cintui_held(decisions text[], records text[])
+        RETURNS TABLE (decision_id text, entity_id text)
+        LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        DECLARE hidden uuid[] := coalesce(cintui_hidden_children(), '{{}}');
+        BEGIN
+          RETURN QUERY {held_sql("= ANY(decisions)", "= ANY(records)", _seen)};
+        END $$""")
+    for fn in ("cintui_arrived(text[])", "cintui_held(text[], text[])"):
+        ex(f"REVOKE ALL ON FUNCTION {fn} FROM PUBLIC")
+        ex(f"GRANT EXECUTE ON FUNCTION {fn} TO {_q(server.group('worker'))}")
+
+
+def _seen(e: str) -> str:
+    """SQL, inside a function that has `hidden` (cintui_hidden_children()): whether the record
+    a `device_entry` (alias `e`) is about is one session_user may see: still there, in its
+    table (a decision, or a kind kept after a closure), its child not hidden, as that table's
+    row security (`cintui_visible`) has it. The id is 32 hex digits as `device_entry` holds
+    it; CASE: never cast before the test."""
+    from cintui.store.kept import SOURCES
+
+    return " OR ".join(
+        f"({e}.entity = '{t}' AND EXISTS (SELECT 1 FROM {_q(t)} x WHERE x.id = "
+        f"CASE WHEN {e}.entity_id ~ '^[0-9a-f]{{32}}$' THEN {e}.entity_id::uuid END "
+        f"AND x.child_id <> ALL (hidden)))" for t in ("decision", *(s.table for s in SOURCES)))
 
 
 def _device_security(conn: Connection, audit: str) -> None:

@@ -371,6 +371,10 @@ def test_casework_kept_after_a_closure_is_said_in_the_visits_form_for_its_kind_t
         (date(2026, 12, 1), datetime(2026, 12, 2, 8, tzinfo=UTC))])
     assert rules.decided_since(date(2026, 11, 27), at, [
         (date(2026, 11, 28), datetime(2026, 12, 2, 10, tzinfo=UTC))])
+    # One a laptop made offline answers it if that laptop held it then, whatever its clock.
+    assert rules.decided_since(date(2026, 11, 27), at, [(date(2026, 11, 28), True)])
+    assert not rules.decided_since(date(2026, 11, 27), at, [(date(2026, 11, 28), False)])
+    assert not rules.decided_since(date(2026, 11, 27), at, [(date(2026, 11, 27), True)])
 
 
 def test_a_dispute_referred_on_is_the_service_managers_alone_bex_3():

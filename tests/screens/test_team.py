@@ -1321,9 +1321,10 @@ async def test_the_reallocation_form_fits_a_laptops_screen_title_and_all(demo_st
         assert table.size.height >= 4
 
 
-def _manager_with_a_visit_after_closure(cli, new_location, monkeypatch):
+def _manager_with_a_visit_after_closure(cli, new_location, monkeypatch, today=TODAY):
     """The app, as the team's manager, on a store set up from empty where Leo Ward's case
-    closed and a laptop's visit dated after the closure arrived (TRA, BEX 3)."""
+    closed and a laptop's visit dated after the closure arrived (TRA, BEX 3); `today`: the
+    app's."""
     from cintui.app import CintuiApp
     from cintui.store import access
     from cintui.store.engine import open_store
@@ -1346,7 +1347,77 @@ def _manager_with_a_visit_after_closure(cli, new_location, monkeypatch):
     finally:
         store.close()
     monkeypatch.setenv("CINTUI_USER", MANAGER)
-    return CintuiApp(access.locate(db), worker=MANAGER, today=TODAY)
+    return CintuiApp(access.locate(db), worker=MANAGER, today=today)
+
+
+@pytest.mark.parametrize(("today", "since"), [(date(2027, 4, 16), "21 Nov, 100 days"),
+                                              (date(2031, 11, 21), "21 Nov, 1,265 days")],
+                         ids=["100", "1265"])
+async def test_a_wait_of_a_hundred_working_days_or_more_is_read_whole_at_80x24(
+        cli, new_location, monkeypatch, today, since):
+    """TRA, BEX 3: a visit kept after the closure that has waited 100 working days or more
+    (21 Nov 2026 to Fri 16 Apr 2027: 100; to 21 Nov 2031: 1,265, thousands grouped) reads
+    whole on the manager's list at 80x24: it was cut ("21 Nov, 100 da…"). The child's
+    name still reads whole beside it, and nothing scrolls sideways."""
+    app = _manager_with_a_visit_after_closure(cli, new_location, monkeypatch, today)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_team(pilot)
+        await until(pilot, lambda: screen.view is not None)
+        await press_to(pilot, "w", screen="WaitingScreen")
+        table = app.screen.query_one("#waiting")
+        row = [str(c) for c in table.get_row_at(0)]
+        assert row == ["Leo Ward", "Amira Khan", "Visit after closure", since]
+        widths = [c.width for c in table.columns.values()]
+        assert all(len(cell) <= width for cell, width in zip(row, widths, strict=True))
+        assert table.virtual_size.width <= table.size.width  # no sideways scrolling
+
+
+async def test_the_waiting_list_stays_open_when_its_last_item_is_decided_elsewhere(
+        cli, new_location, monkeypatch):
+    """BEX 4: the manager's list is open on the one visit kept after the closure; a decision
+    on the child recorded in another terminal answers it, and the list, read again in place,
+    is empty (its column widths are worked out from the waits shown: with none, none)."""
+    from tests.conftest import run_subprocess
+    from tests.screens.test_case_journey import MANAGER
+
+    app = _manager_with_a_visit_after_closure(cli, new_location, monkeypatch)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_team(pilot)
+        await until(pilot, lambda: screen.view is not None)
+        await press_to(pilot, "w", screen="WaitingScreen")
+        waiting = app.screen
+        assert len(waiting.rows) == 1
+        watcher = app.live_updates
+        watcher.look_now()
+        done = run_subprocess("decision", "add", "Leo Ward", "--kind", "case_direction",
+                              "--decision", "The case stays closed", "--rationale",
+                              "A goodbye visit", "--db",
+                              app.location.url or str(app.location.path), "--today",
+                              TODAY.isoformat(), env={"CINTUI_USER": MANAGER})
+        assert done.returncode == 0, done.stderr
+        watcher.look_now()
+        await until(pilot, lambda: waiting.rows == [])
+        await settle(pilot)
+        assert app.screen is waiting and waiting.query_one("#waiting").row_count == 0
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_waiting_list_with_a_long_wait_snapshot(cli, new_location, monkeypatch,
+                                                snap_compare, size):
+    """F4 w, the manager's waiting list, with a visit kept after the closure that has waited
+    1,265 working days (TRA, BEX 3): the wait whole, the child's name beside it."""
+    app = _manager_with_a_visit_after_closure(cli, new_location, monkeypatch,
+                                              date(2031, 11, 21))
+
+    async def ready(pilot) -> None:
+        screen = await open_team(pilot)
+        await until(pilot, lambda: screen.view is not None)
+        await press_to(pilot, "w", screen="WaitingScreen")
+        app.sub_title = "team.db"
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=ready)
 
 
 async def test_a_decision_typed_on_as_enter_opens_its_form_goes_into_its_boxes(

@@ -1059,6 +1059,104 @@ def test_bex_4_tra_a_decision_saved_before_the_laptops_casework_arrived_does_not
     assert waiting() == []
 
 
+def test_bex_4_when_casework_arrived_is_told_only_to_a_login_that_may_see_it(
+        team, laptops, cli):
+    """Row security (README "What the server enforces"): `cintui_arrived`, the function a
+    decision asks when a laptop's casework reached the server (BEX 4, TRA), runs as the
+    owner, who is above row security, and answered for any record's id: Ben, a worker not
+    named on a child restricted to Amira and Tom, learned with psql when her visit arrived.
+    Now it answers only for a record the login may read itself: Amira and Tom get the time,
+    Ben nothing, as for an id of no record at all."""
+    path = laptops(team.worker)
+    recorded = cli("visit", "record", team.child, "--at", "2026-12-01 10:00", "--purpose",
+                   "Check on Nell", "--analysis", "Nell seen alone", "--db", path,
+                   "--today", TODAY.isoformat())
+    assert recorded.code == 0, recorded.err
+    closed_on_the_server(team)  # as of 27 Nov (RC1)
+    done = cli("sync", "--db", path, "--today", TODAY.isoformat())
+    assert done.code == 0, done.err
+    server = engine.open_url(team.owner_url)
+    try:
+        with server.read() as session:
+            [visit] = [v.id.hex for v in session.exec(select(Visit)).all()
+                       if v.purpose == "Check on Nell"]
+    finally:
+        server.close()
+
+    def told(login: str, ids: list[str]) -> list[str]:
+        with team.psql(login) as conn:
+            return [row[0] for row in conn.execute(
+                "SELECT entity_id FROM cintui_arrived(%s)", (ids,)).fetchall()]
+
+    nobody = uuid.uuid4().hex
+    assert told(team.other, [visit]) == [visit]  # Nell is not restricted: any worker's
+    restricted = cli("child", "restrict", team.child, "--to", team.worker, "--db",
+                     server_url(team, team.manager))
+    assert restricted.code == 0, restricted.err
+    assert told(team.worker, [visit, nobody, "not an id"]) == [visit]
+    assert told(team.manager, [visit]) == [visit]
+    assert told(team.other, [visit]) == told(team.other, [nobody]) == []
+
+
+@pytest.mark.parametrize("first", ["amira", "tom"], ids=["amira-first", "tom-first"])
+def test_bex_4_a_decision_made_offline_on_a_managers_laptop_answers_only_what_it_held(
+        team, laptops, cli, first):
+    """BEX 4, TRA: Amira visits Nell offline on 1 Dec; meanwhile the case was closed on the
+    team server as of 27 Nov. Tom, offline on his own laptop (Nell is still on it: it has
+    not synced since the closure), records a supervision of Nell on 1 Dec, then a decision:
+    the case stays closed. His laptop held his supervision when he decided, never Amira's
+    visit. Whichever laptop syncs first, the supervision is answered and the visit waits on
+    his list. It was judged by his laptop's clock: with Amira's sync first, the decision,
+    recorded later by that clock than her visit arrived, answered a visit he never saw; and
+    his supervision, arriving after that clock's time, waited though he had it before him.
+    Now the server judges it by the order of his laptop's own chain, which it keeps."""
+    amira, tom = laptops(team.worker), laptops(team.manager)
+    today = ("--today", TODAY.isoformat())
+    recorded = cli("visit", "record", team.child, "--at", "2026-12-01 10:00", "--purpose",
+                   "Check on Nell", "--analysis", "Nell seen alone", "--db", amira, *today)
+    assert recorded.code == 0, recorded.err
+    closed_on_the_server(team)  # as of 27 Nov (RC1)
+
+    def sync_laptop(path: Path) -> None:
+        done = cli("sync", "--db", path, *today)
+        assert done.code == 0, done.err
+
+    if first == "amira":
+        sync_laptop(amira)  # her visit arrives before Tom decides, by any clock
+    for args in (("supervision", "record", "--child", team.child, "--present", "Tom, Amira",
+                  "--discussion", "Nell's plan", "--decisions", "Carry on", "--by",
+                  team.manager, "--on", "2026-12-01"),
+                 ("decision", "add", team.child, "--kind", "case_direction", "--decision",
+                  "The case stays closed", "--rationale", "The family moved away")):
+        done = cli(*args, "--db", tom, *today)
+        assert done.code == 0, (args, done.err)
+    for path in ((tom,) if first == "amira" else (tom, amira)):
+        sync_laptop(path)
+    listed = cli("team", "waiting", "--db", server_url(team, team.manager), "--json", *today)
+    assert listed.code == 0, listed.err
+    assert [(w["record"], w["on"]) for w in json.loads(listed.out)["waiting"]
+            if w["child"] == team.child and w["waiting_for"] == "after_closure"] == [
+        ("visit", "2026-12-01")]
+    # What a laptop held is told as when casework arrived is: only to a login that may see
+    # it (row security; Nell restricted to Amira and Tom, Ben not named).
+    from cintui.store.models import Supervision
+
+    server = engine.open_url(team.owner_url)
+    try:
+        with server.read() as session:
+            [decision] = [d.id.hex for d in session.exec(select(Decision)).all()]
+            [held] = [v.id.hex for v in session.exec(select(Supervision)).all()]
+    finally:
+        server.close()
+    restricted = cli("child", "restrict", team.child, "--to", team.worker, "--db",
+                     server_url(team, team.manager))
+    assert restricted.code == 0, restricted.err
+    for login, told in ((team.manager, [(decision, held)]), (team.other, [])):
+        with team.psql(login) as conn:
+            assert conn.execute("SELECT * FROM cintui_held(%s, %s)",
+                                ([decision], [held])).fetchall() == told
+
+
 def plan_started(team: Team) -> None:
     """On the team server: Nell's referral, her assessment authorised with a CIN plan as its
     outcome, and the plan started by Tom (TRA), as of mid-November."""
