@@ -349,7 +349,8 @@ def _after_closure(rows, where: str, params: dict) -> list[Waiting]:
     out = []
     for f in found:
         rid = kept.uuid_hex(f.extra[0])
-        seen = max(f.recorded, arrived.get(rid, f.recorded))
+        # Its arrival, not the laptop's clock (a day ahead, it would outlast a decision).
+        seen = arrived.get(rid, f.recorded)
         # BEX 4: one a manager's laptop made offline answers only what it held then.
         made = [(on, (did, rid) in held if did in laptop else at)
                 for did, on, at in decided.get(str(f.child_id), ())]

@@ -261,13 +261,28 @@ def brought(alias: str) -> str:
     return "(" + " OR ".join(one(s) for s in SOURCES) + ")"
 
 
+def arrival(records: str, seen: Callable[[str], str] = lambda _e: "1 = 1") -> str:
+    """Portable SQL: (id, arrived) of the records whose id (as `device_entry` holds it) is
+    `records` (an operand: "IN (…)", "= ANY(…)"), where a laptop's sync brought them: the
+    newest arrival of the entries that brought each as it stands (`brought`: a meeting
+    held after it was booked arrived when its holding did), each the laptop's own change,
+    never a copy another laptop pulled and pushed back with its chain (the sync's entries,
+    `SYNC_ACTOR`): a visit arrived when its own laptop's push did, however late another
+    laptop next synced. `seen(alias)`: what the entries must also pass (as `held_sql`)."""
+    from cintui.store.sync import SYNC_ACTOR
+
+    return (f"SELECT CAST(e.entity_id AS TEXT), MAX(e.arrived_at) FROM device_entry AS e "
+            f"WHERE e.entity_id {records} AND e.actor <> '{SYNC_ACTOR}' AND {brought('e')} "
+            f"AND ({seen('e')}) GROUP BY e.entity_id")
+
+
 def reached(rows: Rows, found: list[Found]) -> dict[str, datetime]:
     """When each record (its id, first of `Found.extra`) reached the team server, where a
-    laptop's sync brought it: the newest arrival of the entries that brought it as it
-    stands (`device_entry`, `brought`),
-    so a decision saved while the laptop was still offline does not answer casework the
-    manager had not seen (BEX 4). A record made on the server itself, or in a store file,
-    has none: its `recorded` stands. Three queries at most, however many records: whether
+    laptop's sync brought it (`arrival`; on a team server by the server's clock, whatever
+    the laptop's: store/server.py `_arrivals`), so a decision saved while the laptop was
+    still offline does not answer casework the manager had not seen (BEX 4). A record made
+    on the server itself, or in a store file, has none: its `recorded` stands. Three
+    queries at most, however many records: whether
     the store is a team server (its logins may not read `device_entry`: a function answers,
     store/server.py `cintui_arrived`) and has that function (a server set up before it has
     not, until `cintui server init` runs again: `recorded` stands), then the arrivals."""
@@ -279,8 +294,7 @@ def reached(rows: Rows, found: list[Found]) -> dict[str, datetime]:
             return {}  # a server set up before it: `cintui server init` again makes it
         sql = f"SELECT entity_id, arrived_at FROM cintui_arrived(CAST(ARRAY[{named}] AS text[]))"
     else:
-        sql = (f"SELECT e.entity_id, MAX(e.arrived_at) FROM device_entry AS e "
-               f"WHERE e.entity_id IN ({named}) AND {brought('e')} GROUP BY e.entity_id")
+        sql = arrival(f"IN ({named})")
     return {str(rid): _instant(at) for rid, at in rows(sql, params) if at is not None}
 
 

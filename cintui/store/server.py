@@ -571,9 +571,12 @@ def _conflict_changes(conn: Connection, server: ServerInfo) -> None:
 
 
 def _arrivals(conn: Connection, server: ServerInfo) -> None:
-    """When records reached the server from a laptop (its newest entry's `arrived_at` in
-    `device_entry`), for the manager's waiting list (casework/team.py, store/kept.py): a
-    decision saved before a laptop's casework arrived did not see it (BEX 4). The logins
+    """When records reached the server from a laptop (`arrived_at` in `device_entry` of the
+    entries that brought it, not another laptop's `sync` copy: `store.kept.arrival`), for
+    the manager's waiting list (casework/team.py, store/kept.py): a decision saved before a
+    laptop's casework arrived did not see it (BEX 4). The arrival is the server's clock, set
+    by a trigger whatever the push gave (a laptop's clock a day behind would put its
+    casework before a decision it followed); the laptop's own time stays in `at`. The logins
     may not read `device_entry` (it holds every child's data); this answers only a time,
     for records of a kind kept after a closure, from the entries that brought them as they
     stand (`store.kept.brought`), and only for a record the login may see: one still there
@@ -581,17 +584,29 @@ def _arrivals(conn: Connection, server: ServerInfo) -> None:
     a child restricted to named workers), as the login's own read of the table would show
     it. Any other id, of a hidden child's record or of none, gets no answer alike. It runs
     as the owner (who is above row security), so it asks the rule itself."""
-    from cintui.store.kept import brought, held_sql
+    from cintui.store.kept import arrival, held_sql
 
     ex = _runner(conn)
+    if conn.exec_driver_sql("SELECT to_regclass('device_entry')").scalar() is not None:
+        # The worker's login inserts (its only grant) and cannot skip a trigger (not the
+        # owner; session_replication_role needs a superuser).
+        ex("""CREATE OR REPLACE FUNCTION cintui_arrival() RETURNS trigger LANGUAGE plpgsql
+            SET search_path = pg_catalog, public AS $$
+            BEGIN
+              NEW.arrived_at := CASE WHEN TG_OP = 'UPDATE' THEN OLD.arrived_at
+                                     ELSE clock_timestamp() END;
+              RETURN NEW;
+            END $$""")
+        ex("REVOKE ALL ON FUNCTION cintui_arrival() FROM PUBLIC")
+        ex("DROP TRIGGER IF EXISTS cintui_arrival ON device_entry")
+        ex("CREATE TRIGGER cintui_arrival BEFORE INSERT OR UPDATE ON device_entry "
+           "FOR EACH ROW EXECUTE FUNCTION cintui_arrival()")
     ex(f"""CREATE OR REPLACE FUNCTION cintui_arrived(ids text[])
         RETURNS TABLE (entity_id text, arrived_at timestamptz)
         LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
         DECLARE hidden uuid[] := coalesce(cintui_hidden_children(), '{{}}');
         BEGIN
-          RETURN QUERY SELECT e.entity_id::text, MAX(e.arrived_at) FROM device_entry e
-            WHERE e.entity_id = ANY(ids) AND {brought('e')} AND ({_seen('e')})
-            GROUP BY e.entity_id;
+          RETURN QUERY {arrival("= ANY(ids)", _seen)};
         END $$""")
     # A decision a manager's laptop made offline answers what that laptop held then, in the
     # order of its own chain (`store.kept.offline`, BEX 4): the same entries, the same rule.

@@ -1098,6 +1098,150 @@ def test_bex_4_when_casework_arrived_is_told_only_to_a_login_that_may_see_it(
     assert told(team.other, [visit]) == told(team.other, [nobody]) == []
 
 
+def waiting_after_closure(team: Team, cli) -> list[tuple[str, str]]:
+    """What waits on Tom's list for Nell after her case's closure (`cintui team waiting`)."""
+    listed = cli("team", "waiting", "--db", server_url(team, team.manager), "--json",
+                 "--today", TODAY.isoformat())
+    assert listed.code == 0, listed.err
+    return [(w["record"], w["on"]) for w in json.loads(listed.out)["waiting"]
+            if w["child"] == team.child and w["waiting_for"] == "after_closure"]
+
+
+def decide_on_the_server(team: Team, cli, words: str) -> None:
+    done = cli("decision", "add", team.child, "--kind", "case_direction", "--decision", words,
+               "--rationale", "The family moved away", "--db", server_url(team, team.manager),
+               "--today", TODAY.isoformat())
+    assert done.code == 0, done.err
+
+
+def entries_of(team: Team, entity_id: str) -> list[tuple]:
+    """The server's `device_entry` rows about a record: (laptop's login, actor, at,
+    arrived_at), as the owner reads them (the logins may not)."""
+    server = engine.open_url(team.owner_url)
+    try:
+        with server.engine.connect() as conn:
+            return [tuple(r) for r in conn.exec_driver_sql(
+                "SELECT d.login, e.actor, e.at, e.arrived_at FROM device_entry e "
+                "JOIN sync_device d ON d.device = e.device "
+                "WHERE e.entity_id = %(id)s ORDER BY e.arrived_at", {"id": entity_id})]
+    finally:
+        server.close()
+
+
+def server_clock(team: Team) -> datetime:
+    with team.psql(team.manager) as conn:
+        return conn.execute("SELECT clock_timestamp()").fetchone()[0]
+
+
+def visit_id(team: Team, purpose: str) -> str:
+    server = engine.open_url(team.owner_url)
+    try:
+        with server.read() as session:
+            [found] = [v.id.hex for v in session.exec(select(Visit)).all()
+                       if v.purpose == purpose]
+            return found
+    finally:
+        server.close()
+
+
+@pytest.mark.parametrize("days", [-1, 1], ids=["a-day-behind", "a-day-ahead"])
+def test_bex_4_tra_casework_arrives_by_the_servers_clock_not_the_laptops(
+        team, laptops, cli, monkeypatch, days):
+    """BEX 4, TRA: Amira's laptop's clock is a day out. She visits Nell offline on 1 Dec;
+    meanwhile the case was closed on the team server as of 27 Nov and Tom decided it stays
+    closed. His decision never saw the visit: it waits on his list once it arrives, and a
+    decision he saves after that answers it. The arrival was the laptop's clock (the sync
+    stamped it): a day behind, the visit seemed to arrive before his decision, which then
+    answered it; a day ahead, it outlasted the decision made after it. Now the server's
+    clock stamps it, whatever the sync gives, and a worker's login cannot write another
+    time; the laptop's own time stays what it is: when it was recorded there."""
+    from datetime import timedelta
+
+    import psycopg
+
+    from cintui.store import models
+
+    class LaptopClock(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime.now(tz) + timedelta(days=days)
+
+    path = laptops(team.worker)
+    with monkeypatch.context() as laptop:
+        laptop.setattr(models, "datetime", LaptopClock)
+        recorded = cli("visit", "record", team.child, "--at", "2026-12-01 10:00", "--purpose",
+                       "Check on Nell", "--analysis", "Nell seen alone", "--db", path,
+                       "--today", TODAY.isoformat())
+        assert recorded.code == 0, recorded.err
+    closed_on_the_server(team)  # as of 27 Nov (RC1)
+    decide_on_the_server(team, cli, "The case stays closed")  # the laptop still offline
+    before = server_clock(team)
+    with monkeypatch.context() as laptop:
+        laptop.setattr(models, "datetime", LaptopClock)
+        done = cli("sync", "--db", path, "--today", TODAY.isoformat())
+        assert done.code == 0, done.err
+    after = server_clock(team)
+    assert waiting_after_closure(team, cli) == [("visit", "2026-12-01")]
+    decide_on_the_server(team, cli, "The case stays closed; the visit is kept on the record")
+    assert waiting_after_closure(team, cli) == []
+
+    visit = visit_id(team, "Check on Nell")
+    [(login, actor, at, arrived)] = entries_of(team, visit)
+    assert (login, actor) == (team.worker, team.worker)
+    assert before <= arrived <= after  # the server's clock
+    assert at < before if days < 0 else at > after  # recorded there, by its own clock
+    # A worker's login writes a laptop's chain (INSERT, its only grant): the arrival is
+    # the server's whatever it gives, and it cannot change one afterwards.
+    with team.psql(team.worker) as conn:
+        [device] = conn.execute("SELECT device FROM sync_device").fetchone()
+        conn.execute(
+            "INSERT INTO device_entry (device, seq, at, actor, action, entity, entity_id, "
+            "changes, prev_hash, hash, arrived_at) VALUES (%s, 999999, now(), %s, 'insert', "
+            "'visit', %s, '{}', '', '', '2000-01-01')", (device, team.worker, "0" * 32))
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("UPDATE device_entry SET arrived_at = '2000-01-01'")
+    [(*_, arrived)] = entries_of(team, "0" * 32)
+    assert arrived >= after
+
+
+def test_bex_4_tra_casework_arrived_with_its_own_laptops_push_not_a_copy_pulled_later(
+        team, laptops, cli):
+    """BEX 4, TRA: Amira visits Nell on 1 Dec and syncs; Tom's laptop pulls the visit at
+    its next sync. The case was then closed on the team server as of 27 Nov, and Tom
+    decided it stays closed, having seen the visit: it is answered. Tom's laptop syncs
+    again later and sends back its whole chain, with the copy it pulled (the sync's
+    entries): the visit's arrival was the newest of all of them, so it then looked as if it
+    had arrived after his decision and waited again. Its arrival is Amira's push."""
+    amira, tom = laptops(team.worker), laptops(team.manager)
+    today = ("--today", TODAY.isoformat())
+    recorded = cli("visit", "record", team.child, "--at", "2026-12-01 10:00", "--purpose",
+                   "Check on Nell", "--analysis", "Nell seen alone", "--db", amira, *today)
+    assert recorded.code == 0, recorded.err
+    for path in (amira, tom):
+        done = cli("sync", "--db", path, *today)
+        assert done.code == 0, done.err
+    laptop = open_laptop(tom)
+    try:
+        with laptop.read() as session:
+            assert "Check on Nell" in {v.purpose for v in session.exec(select(Visit)).all()}
+    finally:
+        laptop.close()
+    closed_on_the_server(team)  # as of 27 Nov (RC1)
+    decide_on_the_server(team, cli, "The case stays closed; the visit is kept on the record")
+    assert waiting_after_closure(team, cli) == []
+    done = cli("sync", "--db", tom, *today)  # sends back the copy it pulled
+    assert done.code == 0, done.err
+
+    visit = visit_id(team, "Check on Nell")
+    entries = entries_of(team, visit)
+    assert [(login, actor) for login, actor, *_ in entries] == [
+        (team.worker, team.worker), (team.manager, sync.SYNC_ACTOR)]
+    assert waiting_after_closure(team, cli) == []
+    with team.psql(team.manager) as conn:
+        assert conn.execute("SELECT entity_id, arrived_at FROM cintui_arrived(%s)",
+                            ([visit],)).fetchall() == [(visit, entries[0][3])]
+
+
 @pytest.mark.parametrize("first", ["amira", "tom"], ids=["amira-first", "tom-first"])
 def test_bex_4_a_decision_made_offline_on_a_managers_laptop_answers_only_what_it_held(
         team, laptops, cli, first):
