@@ -414,7 +414,7 @@ def _entries_after(conn: Any, seq: int, digest: str) -> list[dict[str, Any]]:
 def _keep_entries(conn: Any, device: str, entries: list[dict[str, Any]]) -> None:
     if not entries:
         return
-    now = m.utcnow()
+    now = m.utcnow()  # a team server stamps its own clock instead (server.py `_arrivals`)
     table = _tables()["device_entry"]
     for start in range(0, len(entries), 1000):
         conn.execute(table.insert(), [
