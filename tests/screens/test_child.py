@@ -1142,22 +1142,6 @@ def test_child_screen_snapshot_at_80x24(demo_store, snap_compare):
     assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
 
 
-def test_the_consent_tab_before_support_snapshot_at_80x24(demo_store, snap_compare):
-    """WAR 4.2, WIR 2.1: Alfie at the referral, his mother's consent given and not his own:
-    the Consent tab says it is needed before support starts, as the due list and the
-    caseload do, with why and whose, on a laptop terminal."""
-    app = ChildHost(demo_store, "DEMO00039")
-
-    async def ready(pilot) -> None:
-        await settle(pilot)
-        await pilot.press("3")
-        await settle(pilot)
-        app.sub_title = "UNENCRYPTED STORE · demo.db"
-        await pilot.pause()
-
-    assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
-
-
 async def test_a_form_fits_80_columns_and_scrolls_to_its_buttons(demo_store):
     """A laptop terminal: the form is no wider than the screen, and Save and Cancel are both
     on screen once the form is scrolled to its end (Cancel was cut off at the right)."""
