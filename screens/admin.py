@@ -308,6 +308,8 @@ class AuthorityFormScreen(FormScreen):
                                                  "e.g. Exampleshire County Council"))
         yield self.row("la_number", "DfE LA number", self.text(info.la_number if info else "",
                                                               "three digits, e.g. 820"))
+        # Another number than the named authority's profile gives: said beside it, kept.
+        yield Static("", id="la_number-warning", classes="warning -empty")
         choices = [(f"{title} ({name})", name) for name, title in admin.policy_choices()]
         yield self.row("policy", "Policy profile",
                        self.choice(choices, info.policy if info else Select.NULL))
@@ -330,11 +332,41 @@ class AuthorityFormScreen(FormScreen):
         if select.value != self._policy_by_name:
             select.value = self._policy_by_name
 
+    _la_filled = ""  # the LA number the name or the profile put in its box, not the worker
+    _la_by = ""  # which of them: "name" or "profile"
+
+    def _fill_la(self, la: str, by: str) -> None:
+        """An authority's name, or the profile chosen, fills its DfE LA number while the box
+        is empty or still holds what they put there (a number the worker typed stays); a
+        name that no longer names one ("Bexleyheath") takes back what it put there."""
+        box = self.query_one("#la_number", Input)
+        if box.value.strip() not in ("", self._la_filled):
+            return
+        if la:
+            self._la_filled, self._la_by = la, by
+            box.value = la
+        elif self._la_filled and by == self._la_by:
+            self._la_filled = box.value = ""
+
+    @on(Input.Changed, "#name")
+    def _la_from_name(self, event: Input.Changed) -> None:
+        self._fill_la(admin.la_number_named_in(event.value), "name")
+
+    @on(Input.Changed, "#name")
+    @on(Input.Changed, "#la_number")
+    def _la_warning(self) -> None:
+        said = admin.la_number_warning(self.text_of("name"), self.text_of("la_number"))
+        beside = self.query_one("#la_number-warning", Static)
+        beside.update(f"⚠ {said}" if said else "")
+        beside.set_class(not said, "-empty")
+
     _policy_chosen = False  # the worker chose the profile: the name no longer does
     _policy_by_name: object = None
 
     @on(Select.Changed, "#policy")
     def _profile_chosen(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str):
+            self._fill_la(admin.la_number_of(event.value), "profile")
         if event.value != (self._policy_by_name or (
                 self.info.policy if self.info else Select.NULL)):
             self._policy_chosen = True

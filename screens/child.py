@@ -38,6 +38,7 @@ from cintui.domain.consent import (
     missing_service_hint,
     own_consent_missing,
     scope_to_record,
+    service_flags_said,
 )
 from cintui.domain.dates import day_short, day_words
 from cintui.domain.people import father_hint
@@ -483,9 +484,12 @@ class ChildScreen(KeysAsRead, Screen):
             status.append(f"{SCOPE_LABELS[scope]} ")
             status.append(str(state).upper(), style=CONSENT_STYLES[state])
             status.append("   ")
-        for flag in rec.consent.flags:
-            if rec.consent_reason and flag == rec.consent.flags[0]:  # WAR 4.2: why, whose
-                flag = f"{flag}: {rec.consent_reason}"
+        # WAR 4.2: before a CIN service began, "needed before support starts", as the
+        # due list and the caseload say it; once it began, "No valid consent".
+        flags = service_flags_said(rec.consent.flags, rec.service_began)
+        for n, flag in enumerate(flags):
+            if rec.consent_reason and n == 0:
+                flag = f"{flag}: {rec.consent_reason}"  # why, whose
             elif rec.consent_reason and OWN_NOT_GIVEN in flag:
                 continue  # WIR 2.1: the reason says it
             status.append(f"\n⚠ {flag}")

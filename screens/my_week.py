@@ -26,6 +26,7 @@ from cintui.domain.due import (
     item_day,
     worker_names,
 )
+from cintui.domain.family_text import shorten_at_word
 from cintui.domain.timescales import DueState
 from cintui.screens.widgets.plain import plain
 from cintui.screens.widgets.plain_table import PlainTable
@@ -161,6 +162,8 @@ class MyWeekScreen(KeysAsRead, Screen):
 
     def on_resize(self) -> None:
         if self._column_widths() == getattr(self, "_widths", None):
+            if self.items:
+                self._detail()  # its lines fitted to the new width
             return
         self.query_one(DataTable).clear(columns=True)
         self._add_columns()
@@ -289,17 +292,39 @@ class MyWeekScreen(KeysAsRead, Screen):
         due = f"{day_text(item.due)}" if item.due else "now"
         when = "before support starts" if before_support(item) else \
             f"due {due} ({describe_left(item)})"  # one line at 80 columns, as "due now (now)"
-        text = Text()
-        text.append(f"{item.child.name} {item.child.reference}", style="bold")
-        text.append(f" · {item.label} · {when}\n")
-        text.append(f"Rule: {item.rule} ({item.source})")
+        head = f"{item.child.name} {item.child.reference} · {item.label} · {when}"
+        rule = f"Rule: {item.rule} ({item.source})"
         if item.detail:  # consent: why, not "No valid consent" again under its label
             why = item.detail.removeprefix(f"{NO_VALID_SERVICE}: ")
-            text.append(f" · {why.removeprefix(f'{item.label} {BEFORE_SUPPORT}: ')}")
+            rule += f" · {why.removeprefix(f'{item.label} {BEFORE_SUPPORT}: ')}"
         where = WHERE[item.goes_to] if item.goes_to else \
             WHERE_FOR.get(item.key) or WHERE[item.target]
+        # The rule and why get the lines the head and the Enter line leave: a young person's
+        # refusal, with the parent's name, ran on past the box and hid what Enter does.
+        width = max(self.app.size.width - 2, 20)  # the box's padding
+        left = self.DETAIL_LINES - len(self._wrapped(where, width))
+        head = self._fitted(head, width, max(min(left - 2, 2), 1))  # whose, and what
+        left -= len(self._wrapped(head, width))
+        text = Text(f"{head}\n")
+        text.stylize("bold", 0, len(f"{item.child.name} {item.child.reference}"))
+        text.append(self._fitted(rule, width, max(left, 1)))
         text.append(f"\n{where}", style="italic")
         box.update(text)
+
+    DETAIL_LINES = 5  # #week-detail's max-height
+
+    def _wrapped(self, line: str, width: int) -> list[str]:
+        return [str(part) for part in Text(line).wrap(self.app.console, width)]
+
+    def _fitted(self, line: str, width: int, lines: int) -> str:
+        """`line` in at most `lines` lines of `width`, cut after a word with "…" if longer;
+        the consent tab (Enter) says it whole."""
+        wrapped = self._wrapped(line, width)
+        if len(wrapped) <= lines:
+            return line
+        rest = " ".join(part.strip() for part in wrapped[lines - 1:])
+        return "\n".join([*(part.rstrip() for part in wrapped[:lines - 1]),
+                          shorten_at_word(rest, width)])
 
     def action_open_item(self) -> None:
         self._selected()

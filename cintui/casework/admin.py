@@ -120,8 +120,29 @@ def profile_named_in(name: str) -> str | None:
 def la_number_named_in(name: str) -> str:
     """The DfE LA number of the authority a name names ("London Borough of Bexley": 303),
     from the profile it names (`profile_named_in`); "" when cintui knows none."""
-    profile = profile_named_in(name)
+    return la_number_of(profile_named_in(name))
+
+
+def la_number_of(profile: str | None) -> str:
+    """The DfE LA number a policy profile gives its authority; "" for none (England's)."""
     return policies.load_policy(profile).la_number if profile else ""
+
+
+def la_number_warning(name: str, la: str) -> str:
+    """One line when `name` names an authority whose profile gives another DfE LA number
+    than `la` ("Stockton Council" with 123: Stockton-on-Tees's profile says 808), "" when
+    it does not (no profile named, none with a number, the same, or `la` not a number yet).
+    What the worker gave is kept: the census return's header carries it, so they check it.
+    The set-up form and `cintui authority set` say it alike."""
+    profile = profile_named_in(name)
+    la = la.strip()
+    if profile is None or rules.check_la_number(la) is not None:
+        return ""
+    said = policies.load_policy(profile)
+    if not said.la_number or said.la_number == la:
+        return ""
+    return (f"{said.authority}'s profile gives DfE LA number {said.la_number}, not {la}: "
+            "the census return carries the LA number, so check it")
 
 
 # ---------------------------------------------------------------- teams

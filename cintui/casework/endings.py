@@ -446,8 +446,9 @@ def _consent_missing(session: Session, child: m.Child, today: date) -> str:
 
 def _service_began(session: Session, child: m.Child, ending: m.Ending | None) -> bool:
     """WAR 4.2, 4.4.2: CIN support started, or a CIN plan, in the episode closing."""
-    episode = (session.get(m.Episode, ending.episode_id) if ending is not None
-               else cases.current_episode(session, child.id))
+    if ending is None:
+        return record.support_began(session, child.id)
+    episode = session.get(m.Episode, ending.episode_id)
     return episode is None or service_began(episode.support_started, episode.cin_plan_start)
 
 

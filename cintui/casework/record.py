@@ -69,6 +69,7 @@ from cintui.domain.consent import (
     check_withheld,
     consent_summary,
     own_words_on,
+    service_began,
 )
 from cintui.domain.consent import service_reason as consent_reason
 from cintui.domain.dates import day_words
@@ -857,6 +858,13 @@ def service_reason(session: Session, child: Child | uuid.UUID, today: date,
                           _age(child, today), [p.name for p in people if p.parental_responsibility])
 
 
+def support_began(session: Session, child_id: uuid.UUID) -> bool:
+    """Whether a CIN service began in the child's current episode (WAR 4.2, 4.4.2: support
+    started, or a CIN plan; `domain.consent.service_began`); no episode: as if it had."""
+    episode = cases.current_episode(session, child_id)
+    return episode is None or service_began(episode.support_started, episode.cin_plan_start)
+
+
 def _age(child: Child, today: date) -> int | None:
     return child_rules.age_years(child.dob, today) if child.dob and child.dob <= today else None
 
@@ -1141,6 +1149,8 @@ class ChildRecord:
     agreements: list[safeguards.Agreement] = field(default_factory=list)  # TRA
     non_engagement: safeguards.NonEngagementRow | None = None  # WIR 2.10
     consent_reason: str = ""  # why consent to the service is not valid (`service_reason`)
+    service_began: bool = True  # a CIN service began (`support_began`): before it, consent
+    # is "needed before support starts", as the due list and the caseload say (WAR 4.2)
     first_name: str = ""  # the child's, and their age today: whose own decision it is
     age: int | None = None
 
@@ -1166,6 +1176,7 @@ def load_record(session: Session, child_id: uuid.UUID, today: date,
         agreements=safeguards.agreements(session, child_id),
         non_engagement=safeguards.non_engagement(session, child_id),
         consent_reason=service_reason(session, child, today, people),
+        service_began=support_began(session, child_id),
         first_name=child.first_name, age=_age(child, today),
     )
 
@@ -1178,6 +1189,6 @@ __all__ = [
     "consent_status", "decision_facts", "episode_lines", "get_child", "list_consents",
     "level_choices", "list_people", "list_workers", "load_record", "no_change_prompt",
     "policy_levels", "reallocation_facts",
-    "record_consent", "record_withheld_path", "remove_person",
+    "record_consent", "record_withheld_path", "remove_person", "support_began",
     "update_child", "update_person",
 ]

@@ -68,7 +68,8 @@ def authority_set(
     """Set the authority's name, DfE LA number and policy profile (what is not given stays
     as it is). The name goes on letters and packs, the LA number on the census return. The
     first time, an authority cintui knows (one with a policy profile of its own) needs no
-    --la: its name gives its LA number and its profile."""
+    --la: its name gives its LA number and its profile; another --la is kept, with a
+    warning."""
     from cintui.casework import admin
 
     if named is not None and name is not None and named.strip() != name.strip():
@@ -81,6 +82,10 @@ def authority_set(
         by_name = admin.profile_named_in(name) if name and policy is None and \
             not before.name and before.policy == admin.DEFAULT_POLICY else None
         info = admin.set_authority(session, name=name, la=la, policy=policy or by_name)
+    warning = admin.la_number_warning(info.name, info.la_number) if \
+        name is not None or la is not None else ""
+    if warning:  # kept as given: the worker may know better than the profile
+        typer.echo(f"Warning: {warning} ({info.la_number} kept).", err=True)
     if as_json:
         _echo_json(info.as_json())
         return

@@ -153,6 +153,18 @@ def service_began(support_started: date | None, cin_plan_start: date | None) -> 
     return support_started is not None or cin_plan_start is not None
 
 
+def service_flags_said(flags: Iterable[str], began: bool) -> tuple[str, ...]:
+    """The flags on consent to the service as a worker reads them (WAR 4.2, "before support
+    is given"): once a CIN service began (`service_began`), "No valid consent to a CIN
+    service"; before it, at the referral or the assessment, "Consent to a CIN service needed
+    before support starts". The due list and the consent tab say it alike, as the caseload's
+    "Consent before support" does."""
+    if began:
+        return tuple(flags)
+    return tuple(f.replace(NO_VALID_SERVICE, f"Consent to a CIN service {BEFORE_SUPPORT}", 1)
+                 for f in flags)
+
+
 def day_label(d: date) -> str:
     return day_words(d)  # "3 Mar 2026"
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from cintui.domain.calendar import WorkingCalendar, add_months
-from cintui.domain.consent import BEFORE_SUPPORT, NO_VALID_SERVICE, OWN_NOT_GIVEN, consent_command
+from cintui.domain.consent import OWN_NOT_GIVEN, consent_command, service_flags_said
 from cintui.domain.dates import day_short, day_words
 from cintui.domain.no_change import NO_CHANGE_MONTHS
 from cintui.domain.records import Record, replace
@@ -201,8 +201,7 @@ def consent_item(child: ChildRef, flags: tuple[str, ...], began: bool = True,
             state=DueState.OVERDUE, working_days_left=0,
             rule="consent to the service recorded before support is given", source="WAR 4.2",
             detail="; ".join(flags), parents=parents)
-    said = tuple(f.replace(NO_VALID_SERVICE, f"Consent to a CIN service {BEFORE_SUPPORT}", 1)
-                 for f in flags)
+    said = service_flags_said(flags, began=False)
     return DueItem(
         child=child, key="consent", label="Consent to a CIN service", due=None,
         state=DueState.UPCOMING, working_days_left=0,

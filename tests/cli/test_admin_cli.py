@@ -313,6 +313,22 @@ def test_an_authority_cintui_knows_is_set_up_by_its_name_alone_either_way(cli, n
         "policy_title": "Bexley Child in Need of Our Support and Protection Procedure"}
 
 
+def test_an_la_number_other_than_the_named_authoritys_profile_is_kept_with_a_warning(cli, db):
+    """`authority set "Stockton Council" --la 123` was taken without a word, though the
+    census return's header carries the LA number and Stockton-on-Tees's profile says 808.
+    One line on stderr says so; what the worker gave is kept (they may know better). The
+    profile's own number, or a name no profile names, says nothing."""
+    said = run(cli, db, "authority", "set", "Stockton Council", "--la", "123")
+    assert said.code == 0, said.err
+    assert said.err.strip() == (
+        "Warning: Stockton-on-Tees's profile gives DfE LA number 808, not 123: the census "
+        "return carries the LA number, so check it (123 kept).")
+    assert ok(cli, db, "authority", "show")["la_number"] == "123"
+    for args in (("--la", "808"), ("--name", "Exampleshire County Council", "--la", "820")):
+        said = run(cli, db, "authority", "set", *args)
+        assert said.code == 0 and said.err.strip() == "", said.err
+
+
 def test_the_name_given_twice_differently_is_one_line(cli, db):
     one_line_error(run(cli, db, "authority", "set", "Bexley", "--name", "Wirral"),
                    "the name is given twice ('Bexley' and --name 'Wirral'): give it once")

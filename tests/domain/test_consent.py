@@ -31,6 +31,7 @@ from cintui.domain.consent import (
     missing_service_hint,
     scope_to_record,
     service_began,
+    service_flags_said,
     service_reason,
 )
 from cintui.domain.records import replace
@@ -576,6 +577,21 @@ def test_a_cin_service_began_when_support_started_or_a_plan_did_war_4_2_4_4_2():
     assert not service_began(None, None)  # the referral, the assessment
     assert service_began(date(2026, 11, 2), None)
     assert service_began(None, date(2026, 11, 9))
+
+
+def test_before_a_service_began_consent_is_said_needed_before_support_war_4_2():
+    """WAR 4.2 ("before support is given"): before a CIN service began, the first flag says
+    consent is needed before support starts (the due list and the consent tab alike);
+    once it began, "No valid consent to a CIN service". A young person's own missing
+    consent (WIR 2.1) reads the same either way."""
+    mum = ConsentFact(scope="service", decision="given", decided_on=MAR3, person="p-mum",
+                      person_has_pr=True)
+    flags = consent_summary([mum], 16, TODAY).flags
+    assert service_flags_said(flags, began=True) == flags
+    before = service_flags_said(flags, began=False)
+    assert before[0] == "Consent to a CIN service needed before support starts"
+    assert before[1:] == flags[1:] and "has not given their own consent" in before[1]
+    assert service_flags_said((), began=False) == ()
 
 
 def test_the_command_for_a_missing_consent_names_the_one_parent_war_4_2():

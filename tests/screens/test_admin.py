@@ -14,7 +14,7 @@ from cintui.store import access
 from cintui.store import models as m
 from tests.casework.test_admin import add_child, set_up_team
 from tests.conftest import TODAY
-from tests.screens.test_child import read
+from tests.screens.test_child import read, text_of
 from tests.screens.test_shell import (
     post_burst,
     settle,
@@ -293,6 +293,47 @@ async def test_an_authority_named_at_set_up_works_to_its_own_profile(new_locatio
         await type_text(pilot, "London Borough of Bexley")
         await settle(pilot)
         assert form.query_one("#policy").value == "wirral"
+
+
+async def test_the_authoritys_name_or_profile_fills_its_la_number_and_another_is_warned(
+        new_location, cli):
+    """The set-up form asked for the DfE LA number though the authority's profile carries
+    it (`cintui authority set NAME` needed no --la). "Stockton Council" typed fills 808, and
+    the box stays the worker's: 123 typed over it says beside it, as `authority set` does,
+    that the profile says 808 and the census return carries the number, and is saved as
+    typed. Choosing Warwickshire's profile fills 937; a name naming no profile leaves it."""
+    path = empty_store(new_location, cli)
+    app = CintuiApp(access.locate(path), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, form = await open_authority_form(pilot)
+        la = form.query_one("#la_number")
+        await type_text(pilot, "Stockton Council")
+        await settle(pilot)
+        assert (la.value, form.query_one("#policy").value) == ("808", "stockton")
+        assert text_of(form, "#la_number-warning") == ""
+        la.focus()
+        await type_text(pilot, "123")
+        await settle(pilot)
+        assert la.value == "123"
+        assert " ".join(text_of(form, "#la_number-warning").split()) == (
+            "⚠ Stockton-on-Tees's profile gives DfE LA number 808, not 123: the census "
+            "return carries the LA number, so check it")
+        await save(pilot)
+        assert app.screen is screen
+        assert read(path, lambda session: admin.authority(session).la_number) == "123"
+
+    app = CintuiApp(access.locate(empty_store(new_location, cli, "chosen")), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        _screen, form = await open_authority_form(pilot)
+        await pilot.press("tab", "tab", "w", "a")  # Warwickshire's profile
+        await settle(pilot)
+        assert form.query_one("#policy").value == "warwickshire"
+        assert form.query_one("#la_number").value == "937"
+        form.query_one("#name").focus()
+        await type_text(pilot, "Exampleshire County Council")
+        await settle(pilot)
+        assert form.query_one("#la_number").value == "937"
+        assert text_of(form, "#la_number-warning") == ""
 
 
 async def test_adding_the_worker_who_is_your_login_makes_the_app_yours(new_location, cli):

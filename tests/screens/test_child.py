@@ -728,6 +728,51 @@ async def test_each_consent_decision_is_offered_for_the_next_scope_missing_war_4
                 "another authority MISSING") in status
 
 
+async def test_the_consent_tab_says_needed_before_support_as_the_due_list_does_war_4_2(
+        demo_store):
+    """WAR 4.2 ("before support is given"): Ada at the referral, her mother on her People
+    and no consent yet. The caseload and the due list said consent was needed before
+    support starts, the Consent tab "⚠ No valid consent to a CIN service". The tab now says
+    it as the due list does; once support has started, "No valid consent" again."""
+    from datetime import date
+
+    from cintui.casework import caseload, record
+    from cintui.casework import due as due_cases
+
+    store = open_store(demo_store, None)
+    with store.session("test.worker") as session:
+        child = cases.add_child(session, cases.NewChild(
+            first_name="Ada", last_name="Example", dob=date(2019, 4, 2), reference="CS1",
+            referral_date=date(2026, 11, 2)), TODAY)
+        record.add_person(session, child.id, record.PersonInput(
+            name="Jo Example", relationship="Mother", parental_responsibility=True))
+    with caseload.reading(store) as rows:
+        due = next(i for i in due_cases.load_items(rows, TODAY)
+                   if i.child.reference == "CS1" and i.key == "consent")
+    why = "no one's consent is recorded (WAR 4.2): record Jo Example's or another parent's"
+    assert due.detail == f"Consent to a CIN service needed before support starts: {why}"
+
+    async def consent_tab() -> str:
+        app = ChildHost(demo_store, "CS1")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("3")
+            await settle(pilot)
+            return " ".join(text_of(app.screen, "#consent-status").split())
+
+    tab = await consent_tab()
+    assert f"⚠ {due.detail}" in tab, tab
+    assert "No valid consent" not in tab, tab
+    with store.session("test.worker") as session:
+        episode = cases.current_episode(session, child.id)
+        episode.support_started = TODAY
+        session.add(episode)
+    store.close()
+    tab = await consent_tab()
+    assert f"⚠ No valid consent to a CIN service: {why}" in tab, tab
+    assert "before support starts" not in tab, tab
+
+
 async def test_withheld_consent_path_from_incomplete_to_complete(demo_store):
     app = ChildHost(demo_store, REFUSED)
     async with app.run_test(size=SIZE) as pilot:

@@ -675,3 +675,61 @@ async def test_consent_before_any_service_is_needed_before_support_not_overdue(
         assert "Consent to a CIN service · before support starts" in shown, shown
         assert "no one's consent is recorded (WAR 4.2)" in shown, shown
         assert "due now" not in shown
+
+
+def _longest_consent_reason(path) -> str:
+    """On the worker's caseload: a young person of 17 at the referral, their mother's
+    consent to the service given and their own refused: the longest reason
+    `domain.consent.service_reason` gives (WIR 2.1, 2.2), with the child's first name, the
+    mother's name and her relationship as long as the store holds them."""
+    from cintui.casework import record
+
+    first = ("Anastasia-Maria Katherine Oluwaseun " * 3)[:100].strip()
+    mother = ("Layla Margaret Haddad-Fitzgerald " * 7)[:200].strip()
+    store = open_store(path, None)
+    try:
+        with store.session("test.worker") as session:
+            child = cases.add_child(session, cases.NewChild(
+                first_name=first, last_name="Example", dob=date(2009, 6, 1),
+                reference="CS17", referral_date=date(2026, 11, 2),
+                worker=_worker_of(path, REFERENCE)), TODAY)
+            mum = record.add_person(session, child.id, record.PersonInput(
+                name=mother, relationship=("Mother, " * 12)[:80].strip(),
+                parental_responsibility=True))
+            for person, decision in ((mum.person_id, "given"), (None, "refused")):
+                record.record_consent(session, child.id, record.ConsentInput(
+                    scope="service", decision=decision, decided_on=date(2026, 11, 20),
+                    person_id=person), TODAY)
+            why = record.service_reason(session, child, TODAY)
+    finally:
+        store.close()
+    assert why.startswith(f"{first} (17) refused their own consent") and mother in why
+    assert len(why) > 400  # the template's longest, the names at their longest
+    return why
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_a_long_consent_reason_leaves_the_enter_line_in_view(demo_store, size):
+    """WIR 2.1, 2.2: a young person's own refusal, their mother's consent given, says who
+    gave it, when, and what follows; with long names it ran on past the five lines under
+    the list at 80x24 and hid the line that says what Enter does. The reason is cut after
+    a word with "…" to the lines left (the consent tab, Enter, says it whole), and the
+    child's name, the rule and the Enter line stay in view."""
+    why = _longest_consent_reason(demo_store)
+    app = WeekHost(demo_store)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_week(pilot)
+        await move_to(pilot, screen, lambda i: i.key == "consent"
+                      and i.child.reference == "CS17")
+        box = screen.query_one("#week-detail")
+        lines = [box.render_line(y).text.rstrip() for y in range(box.size.height)]
+        assert len(lines) <= 5, lines
+        assert lines[0].startswith("Anastasia-Maria"), lines
+        assert lines[-1].strip() == "Enter: the child's consent", lines
+        shown = " ".join(" ".join(lines).split())
+        assert "Rule: consent to the service recorded before support is given (WAR 4.2) · " \
+            f"{why[:40]}" in shown, shown
+        assert shown.split(" Enter: ")[0].endswith("…"), shown  # the rest on the tab
+        await press_to(pilot, "enter", screen="ChildScreen")
+        tab = " ".join(text_of(app.screen, "#consent-status").split())
+        assert why in tab
