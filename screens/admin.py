@@ -337,15 +337,17 @@ class AuthorityFormScreen(FormScreen):
 
     def _fill_la(self, la: str, by: str) -> None:
         """An authority's name, or the profile chosen, fills its DfE LA number while the box
-        is empty or still holds what they put there (a number the worker typed stays); a
-        name that no longer names one ("Bexleyheath") takes back what it put there."""
+        is empty or still holds what they put there (a number the worker typed stays). The
+        number is the authority's, not its procedures': a name that names no authority cintui
+        knows ("Bexleyheath", "Exampleshire" on Wirral's profile) takes back what either
+        put there, as `authority set` gives a number by the name alone."""
         box = self.query_one("#la_number", Input)
         if box.value.strip() not in ("", self._la_filled):
             return
         if la:
             self._la_filled, self._la_by = la, by
             box.value = la
-        elif self._la_filled and by == self._la_by:
+        elif self._la_filled and (by == "name" or by == self._la_by):
             self._la_filled = box.value = ""
 
     @on(Input.Changed, "#name")
@@ -365,8 +367,10 @@ class AuthorityFormScreen(FormScreen):
 
     @on(Select.Changed, "#policy")
     def _profile_chosen(self, event: Select.Changed) -> None:
-        if isinstance(event.value, str):
-            self._fill_la(admin.la_number_of(event.value), "profile")
+        name = self.text_of("name").strip()
+        if isinstance(event.value, str) and (
+                not name or admin.profile_named_in(name) == event.value):
+            self._fill_la(admin.la_number_of(event.value), "profile")  # not a neighbour's
         if event.value != (self._policy_by_name or (
                 self.info.policy if self.info else Select.NULL)):
             self._policy_chosen = True

@@ -301,7 +301,10 @@ async def test_the_authoritys_name_or_profile_fills_its_la_number_and_another_is
     it (`cintui authority set NAME` needed no --la). "Stockton Council" typed fills 808, and
     the box stays the worker's: 123 typed over it says beside it, as `authority set` does,
     that the profile says 808 and the census return carries the number, and is saved as
-    typed. Choosing Warwickshire's profile fills 937; a name naming no profile leaves it."""
+    typed. Choosing Warwickshire's profile fills 937 while no name is typed; the number is
+    the authority's, so a name cintui does not know ("Exampleshire", on Warwickshire's
+    procedures) takes it back, and choosing Wirral's profile for it fills none (it filled
+    344, Wirral's own, where `authority set` gives a number by the name alone)."""
     path = empty_store(new_location, cli)
     app = CintuiApp(access.locate(path), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
@@ -332,8 +335,11 @@ async def test_the_authoritys_name_or_profile_fills_its_la_number_and_another_is
         form.query_one("#name").focus()
         await type_text(pilot, "Exampleshire County Council")
         await settle(pilot)
-        assert form.query_one("#la_number").value == "937"
+        assert form.query_one("#la_number").value == ""
         assert text_of(form, "#la_number-warning") == ""
+        form.query_one("#policy").value = "wirral"
+        await settle(pilot)
+        assert form.query_one("#la_number").value == ""
 
 
 async def test_adding_the_worker_who_is_your_login_makes_the_app_yours(new_location, cli):
