@@ -159,6 +159,38 @@ async def test_an_open_form_says_nothing_of_a_change_to_another_child(demo_store
                                 f"visit to {first} {last}"]
 
 
+async def test_an_open_forms_note_names_its_child_when_another_was_changed_first(demo_store):
+    """One person recorded a visit to another child, then one to the form's child, both
+    before the next look: the form's note is about its own child (it named the other child,
+    the first change, to a worker typing about this one)."""
+    from sqlmodel import select
+
+    from cintui.store.models import Child
+    from tests.screens.test_child import read
+
+    app = ChildHost(demo_store)
+    another = read(demo_store, lambda session: session.exec(
+        select(Child.reference).where(Child.status == "cin_plan",
+                                      Child.reference != app.reference)).first())
+    mine = read(demo_store, lambda session: cases.find_child(session, app.reference))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        live.watch(app).look_now()
+        await pilot.press("u")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "ChildFormScreen"
+        await fill(pilot, "#known_as", "Pri")
+        visit_elsewhere(demo_store, another)  # the other child's first
+        visit_elsewhere(demo_store, app.reference)
+        app.live_updates.look_now()
+        await settle(pilot)
+        assert app.screen is form and form.query_one("#known_as").value == "Pri"
+        assert text_of(form, "#form-info") == (
+            f"Updated: {other_name(demo_store)} ({OTHER}) recorded a visit to "
+            f"{mine.first_name} {mine.last_name} while this was open: {live.KEPT}.")
+
+
 def test_the_interval_is_a_setting_and_zero_turns_it_off(monkeypatch):
     from cintui.reference import config
 
