@@ -7,14 +7,16 @@ default, 0 turns it off) the app asks the store for its audit trail's newest ent
 it has not moved. When it has, and not only by this app's own saves:
 
 - the list or record in front is read again in place (`refresh_from_store`: the caseload,
-  a child's record, the team view, My week, a team's or all teams' waiting list), the
-  cursor on the same child and the scroll kept, with a one-line notice of what changed;
+  a child's record, the team view, My week, a team's or all teams' waiting list, all teams'
+  list), the cursor on the same child (or team) and the scroll kept, with a one-line notice
+  of what changed;
 - a form, a visit or minutes being typed is never touched: when the change is to the
   form's own child (`casework.changes.children_changed`), or whose it was cannot be told (a
   worker's login on a team server, a form of no one child), its note says the store
-  changed under it and that what was typed stays (saving runs the usual check for a clash,
-  `casework.conflicts`); for another child's, nothing. The screen under it is read again
-  when it is back in front.
+  changed under it (naming their change to the form's child, if they made one) and that
+  what was typed stays (saving runs the usual check for a clash, `casework.conflicts`);
+  for another child's, nothing. The screen under it is read again when it is back in
+  front.
 
 The app is not changed for this (`cintui/app.py` is at its size limit): `watch(app)`,
 called by the caseload (the first screen once the store is open), starts it.
@@ -67,17 +69,19 @@ class LiveUpdates:
             return
         self._bring_up_to_date(self.app.screen)
         self.looking = True
-        self.app.run_worker(lambda: self._look(store), thread=True, group="live-updates",
-                            exit_on_error=False)
+        child = _form_child(self.app.screen)
+        self.app.run_worker(lambda: self._look(store, child), thread=True,
+                            group="live-updates", exit_on_error=False)
 
     def look_now(self) -> None:
         """One look, here and now (tests; a person never needs it)."""
         store = self.app._full.store
         if store is not None:
             self._bring_up_to_date(self.app.screen)
-            self._look(store, here=True)
+            self._look(store, _form_child(self.app.screen), here=True)
 
-    def _look(self, store, here: bool = False) -> None:
+    def _look(self, store, child=None, here: bool = False) -> None:
+        """`child`: the open form's, whose change the notice is about if they made one."""
         try:
             changes = _changes()
             seen = changes.look(store, self.seen or 0)
@@ -91,7 +95,7 @@ class LiveUpdates:
             if seen.others:
                 said, children = changes.ANYTHING, None
                 with contextlib.suppress(Exception):  # the notice's words only
-                    said = changes.said(store, after, seen.newest)
+                    said = changes.said(store, after, seen.newest, child)
                 with contextlib.suppress(Exception):  # whose: an open form's note
                     children = changes.children_changed(store, after, seen.newest)
                 if here:
@@ -148,6 +152,11 @@ class LiveUpdates:
 
 def _typed_in(screen) -> bool:
     return any(hasattr(screen, name) for name in ("action_save", "save_draft_now"))
+
+
+def _form_child(screen):
+    """The child of the form in front, if one: the note on it names them."""
+    return _child_of(screen) if _typed_in(screen) else None
 
 
 def _child_of(screen):

@@ -1052,9 +1052,17 @@ class ServiceScreen(_ListOverTeam):
             self.role = team_cases.my_role(rows, app.worker or app.actor)
         app.call_from_thread(self._show, views)
 
+    def refresh_from_store(self) -> None:
+        """Others' changes (a closure recommended, a decision taken), read again in place
+        (screens/live.py): the lines as they are until the new ones replace them."""
+        self._load()
+
     def _show(self, views: list[team_cases.TeamView]) -> None:
         self.views = views
         table = self.query_one(DataTable)
+        at, top = table.cursor_row, round(table.scroll_y)
+        was = table.coordinate_to_cell_key((at, 0)).row_key.value if table.row_count else None
+        table.clear()
         service = team_cases.TeamView(team="Service", today=self.today, workers=[
             w for v in views for w in v.workers], quality=[]).total
         holding = sum(1 for v in views for w in v.workers if w.username and w.children)
@@ -1076,6 +1084,11 @@ class ServiceScreen(_ListOverTeam):
                                        style="bold yellow" if line.no_change else "")}
             table.add_row(*(cells[label] for label, _ in self.columns),
                           key=name if name != "Service" else "")
+        if was is not None:  # read again: on the same team's line, where it was on screen
+            keys = [r.key.value for r in table.ordered_rows]
+            row = keys.index(was) if was in keys else min(at, len(keys) - 1)
+            table.move_cursor(row=row, scroll=False)
+            self.call_after_refresh(table.scroll_to, y=max(0, row - (at - top)), animate=False)
         waiting = sum(1 for v in views for w in v.waiting if w.theirs(self.role))
         table.border_title = plain(
             f"All teams {day_short(self.today)}: {counted(len(views), 'team')} · "

@@ -79,11 +79,12 @@ def _theirs(session, written: list[tuple[int, int]], after: int, upto: int) -> l
     return [e for e in entries if not any(f <= e.seq <= last for f, last in written)]
 
 
-def said(store, after: int, upto: int) -> str:
+def said(store, after: int, upto: int, child: uuid.UUID | None = None) -> str:
     """One line for what others changed in (after, upto]: "Updated: Olu Other (olu.other)
-    recorded a visit to Jude Adams" when one person did it (what their first change was);
-    else "Updated from the store", as on a team server, where a worker's login may not read
-    the trail."""
+    recorded a visit to Jude Adams" when one person did it (what their first change was, or
+    with `child`, an open form's, their change to that child if they made one: a worker
+    typing about Leo once read of the visit to Mia made first); else "Updated from the
+    store", as on a team server, where a worker's login may not read the trail."""
     written = list(store.written)
     try:
         with store.read() as session:
@@ -91,17 +92,22 @@ def said(store, after: int, upto: int) -> str:
             if len({e.actor for e in theirs}) != 1 or upto - after > MOST_READ:
                 return ANYTHING  # more than one person: a list of them would not be one line
             described = sorted(theirs[:20], key=lambda e: (e.action, e.entity) not in DID)
+            first = None
             for e in described:  # what they did, the first change that says it best
-                if (child := _child_named(session, e.entity, e.entity_id)) is not None:
-                    did = DID.get((e.action, e.entity), "changed {child}'s record")
-                    return f"Updated: {who(session, e.actor)} {did.format(child=child)}"
-            return ANYTHING
+                if (about := _child_about(session, e.entity, e.entity_id)) is None:
+                    continue
+                did = DID.get((e.action, e.entity), "changed {child}'s record")
+                line = f"Updated: {who(session, e.actor)} {did.format(child=about[1])}"
+                if child is None or about[0] == child:
+                    return line
+                first = first or line
+            return first or ANYTHING
     except DBAPIError:  # a team server's worker: no reading the trail
         return ANYTHING
 
 
-def _child_named(session, entity: str, entity_id: str) -> str | None:
-    """The name of the child a row is about (itself, or its `child_id`), if it has one."""
+def _child_about(session, entity: str, entity_id: str) -> tuple[uuid.UUID, str] | None:
+    """The child a row is about (itself, or its `child_id`) and their name, if it has one."""
     try:
         row_id = uuid.UUID(entity_id)
     except ValueError:
@@ -115,7 +121,10 @@ def _child_named(session, entity: str, entity_id: str) -> str | None:
             return None
     found = session.exec(select(Child.first_name, Child.last_name)
                          .where(Child.id == row_id)).first()
-    return f"{found[0]} {found[1]}" if found else None
+    if not found:
+        return None
+    return (row_id if isinstance(row_id, uuid.UUID) else uuid.UUID(str(row_id)),
+            f"{found[0]} {found[1]}")
 
 
 def children_changed(store, after: int, upto: int) -> frozenset[uuid.UUID] | None:

@@ -159,6 +159,38 @@ async def test_an_open_form_says_nothing_of_a_change_to_another_child(demo_store
                                 f"visit to {first} {last}"]
 
 
+async def test_an_open_forms_note_names_its_child_when_another_was_changed_first(demo_store):
+    """One person recorded a visit to another child, then one to the form's child, both
+    before the next look: the form's note is about its own child (it named the other child,
+    the first change, to a worker typing about this one)."""
+    from sqlmodel import select
+
+    from cintui.store.models import Child
+    from tests.screens.test_child import read
+
+    app = ChildHost(demo_store)
+    another = read(demo_store, lambda session: session.exec(
+        select(Child.reference).where(Child.status == "cin_plan",
+                                      Child.reference != app.reference)).first())
+    mine = read(demo_store, lambda session: cases.find_child(session, app.reference))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        live.watch(app).look_now()
+        await pilot.press("u")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "ChildFormScreen"
+        await fill(pilot, "#known_as", "Pri")
+        visit_elsewhere(demo_store, another)  # the other child's first
+        visit_elsewhere(demo_store, app.reference)
+        app.live_updates.look_now()
+        await settle(pilot)
+        assert app.screen is form and form.query_one("#known_as").value == "Pri"
+        assert text_of(form, "#form-info") == (
+            f"Updated: {other_name(demo_store)} ({OTHER}) recorded a visit to "
+            f"{mine.first_name} {mine.last_name} while this was open: {live.KEPT}.")
+
+
 def test_the_interval_is_a_setting_and_zero_turns_it_off(monkeypatch):
     from cintui.reference import config
 
@@ -324,3 +356,100 @@ async def test_all_teams_waiting_list_shows_a_closure_recommended_elsewhere(make
         assert any(w.reference == reference for w in waiting.rows)
         assert notices(app) == [f"Updated: {worker.name} ({worker.username}) recorded an "
                                 f"ending for {name}"]
+
+
+def service_store(make_demo):
+    """The demo store with several teams (seed 1), its service manager's username and a
+    social worker."""
+    from tests.screens.test_child import read
+
+    path = make_demo("--seed", "1", "--today", TODAY.isoformat(), name="full.db")
+    workers = read(path, cases.list_workers)
+    manager = next(w.username for w in workers if w.role == "service_manager")
+    worker = next(w for w in workers if w.role == "social_worker")
+    return path, manager, worker
+
+
+def recommend_closure_elsewhere(path, worker, reference: str) -> None:
+    done = run_subprocess("close", "recommend", reference, "--reason", "no longer in need",
+                          "--db", str(path), "--today", TODAY.isoformat(),
+                          env={"CINTUI_USER": worker.username})
+    assert done.returncode == 0, done.stderr
+
+
+def to_decide(service) -> int:
+    """The title's count of decisions waiting for the service manager ("… · 7 to decide")."""
+    import re
+
+    title = str(service.query_one("#service").border_title)
+    return int(re.search(r" (\d+) to decide", title).group(1))
+
+
+def not_waiting(path, service) -> str:
+    """A child with a plan and nothing waiting for a decision about them."""
+    waiting = {w.reference for v in service.views for w in v.waiting}
+    return next(ref for ref, _ in closures_waiting(path, 0) if ref not in waiting)
+
+
+async def open_service(pilot):
+    app = pilot.app
+    await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
+    await pilot.press("f4")
+    await until(pilot, lambda: type(app.screen).__name__ == "ServiceScreen"
+                and app.screen.views is not None)
+    return app.screen
+
+
+async def test_all_teams_list_shows_a_closure_recommended_elsewhere_in_place(make_demo):
+    """A service manager's F4: every team's line and "N to decide". A worker recommends a
+    closure from the command line; the open list counts it, read again in place (it was
+    read only when opened again), the cursor on the same team's line."""
+    from cintui.app import CintuiApp
+    from cintui.store import access
+
+    path, manager, worker = service_store(make_demo)
+    app = CintuiApp(access.locate(path), today=TODAY, worker=manager)
+    async with app.run_test(size=(80, 24)) as pilot:
+        service = await open_service(pilot)
+        table = service.query_one("#service")
+        await pilot.press("down")
+        team = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        assert team  # a team's line, not the service's
+        before, rows = to_decide(service), table.row_count
+        watcher = app.live_updates
+        watcher.look_now()
+        recommend_closure_elsewhere(path, worker, not_waiting(path, service))
+        watcher.look_now()
+        await until(pilot, lambda: to_decide(service) == before + 1)
+        assert app.screen is service and table.row_count == rows  # no line twice
+        assert table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value == team
+        assert notices(app) and notices(app)[-1].startswith(f"Updated: {worker.name}")
+
+
+async def test_all_teams_list_is_read_again_back_from_the_waiting_list(make_demo):
+    """F4 then w: every team's decisions waiting, read again when a worker recommends a
+    closure elsewhere; Esc back to all teams' list, whose count was read before the change:
+    the next look reads it again in place."""
+    from cintui.app import CintuiApp
+    from cintui.store import access
+
+    path, manager, worker = service_store(make_demo)
+    app = CintuiApp(access.locate(path), today=TODAY, worker=manager)
+    async with app.run_test(size=(80, 24)) as pilot:
+        service = await open_service(pilot)
+        before = to_decide(service)
+        reference = not_waiting(path, service)
+        await press_to(pilot, "w", screen="WaitingScreen")
+        waiting = app.screen
+        listed = len(waiting.rows)
+        watcher = app.live_updates
+        watcher.look_now()
+        recommend_closure_elsewhere(path, worker, reference)
+        watcher.look_now()
+        await until(pilot, lambda: len(waiting.rows) == listed + 1)
+        assert to_decide(service) == before  # behind the list: not read yet
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is service)
+        watcher.look_now()
+        await until(pilot, lambda: to_decide(service) == before + 1)
+        assert app.screen is service

@@ -401,6 +401,28 @@ def test_the_newest_entry_and_the_entries_this_store_wrote_are_known(store):
     assert changes.said(store, mine, seen.newest) == "Updated: sw.two added Ada Child4"
 
 
+def test_the_line_for_an_open_form_is_about_its_own_child(store):
+    """screens/live.py: one person changed two children's records; the line says their
+    first change, but for a form open on the second child, their change to that child."""
+    import uuid
+
+    from cintui.casework import changes
+    from cintui.store.engine import open_store
+
+    start = store.newest_entry()
+    second = uuid.uuid4()
+    other = open_store(store.path, None)  # another process, as far as `store` knows
+    try:
+        add_child(other, 4, actor="sw.two")
+        add_child(other, 5, actor="sw.two", id=second)
+    finally:
+        other.close()
+    upto = store.newest_entry()
+    assert changes.said(store, start, upto) == "Updated: sw.two added Ada Child4"
+    assert changes.said(store, start, upto, second) == "Updated: sw.two added Ada Child5"
+    assert changes.said(store, start, upto, uuid.uuid4()) == "Updated: sw.two added Ada Child4"
+
+
 def test_the_children_whose_records_others_changed_are_known(demo_store):
     """screens/live.py: an open form says the store changed under it only for a change to
     its own child. The children are read from the rows changed and their entries: a child's
