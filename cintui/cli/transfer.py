@@ -551,6 +551,8 @@ def import_transfer_pack(
                "transfer_in_meeting_by": meeting_by.isoformat() if meeting_by else None,
                "people": len(data.get("people", [])), "visits": len(data.get("visits", [])),
                "meetings": len(data.get("meetings", [])),
+               # a pack made before revision 0033 does not say who booked its meetings
+               "meetings_booked_by_carried": transfer.booked_by_carried(data),
                "plan_needs": len((data.get("plan") or {}).get("needs", []))}
     if as_json:
         _echo_json(out)
@@ -561,6 +563,9 @@ def import_transfer_pack(
                f"{out['from_authority'] or 'another authority'}: {out['people']} people, "
                f"{out['visits']} visits, {out['meetings']} meetings, a plan of "
                f"{counted(out['plan_needs'], 'need')}.")
+    if not out["meetings_booked_by_carried"]:
+        typer.echo("The pack does not say who booked its meetings (made by an older cintui): "
+                   "the record says nothing of it.")
     if meeting_by:
         typer.echo(f"Hold the transfer-in meeting by {day_words(meeting_by, '—')} (BEX 4: 20 working "
                    "days from the move).")
