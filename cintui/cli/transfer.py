@@ -563,9 +563,9 @@ def import_transfer_pack(
                f"{out['from_authority'] or 'another authority'}: {out['people']} people, "
                f"{out['visits']} visits, {out['meetings']} meetings, a plan of "
                f"{counted(out['plan_needs'], 'need')}.")
-    if not out["meetings_booked_by_carried"]:
-        typer.echo("The pack does not say who booked its meetings (made by an older cintui): "
-                   "the record says nothing of it.")
     if meeting_by:
         typer.echo(f"Hold the transfer-in meeting by {day_words(meeting_by, '—')} (BEX 4: 20 working "
                    "days from the move).")
+    if not out["meetings_booked_by_carried"]:
+        typer.echo("The pack does not say who booked its meetings (made by an older cintui): "
+                   "the record says nothing of it.")
