@@ -602,5 +602,6 @@ class TransferInFormScreen(FormScreen):
         def job(session):
             child = transfer.import_pack(session, data, today=app.today, worker=worker,
                                          team=team or None, actor=app.actor)
-            return child.id, child.reference, child.full_name
+            return (child.id, child.reference, child.full_name,
+                    transfer.booked_by_carried(data))
         return job

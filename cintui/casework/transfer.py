@@ -618,7 +618,9 @@ MEETING_FIELDS = ("kind", "held_on", "held", "next_review", "minutes_circulated"
                   "plan_circulated", "status", "starts_at", "venue", "chair", "chair_role",
                   "cancelled_reason", "still_in_need", "recommendation",
                   # the meeting safeguards (revision 0020): WIR 2.3, 2.9; BEX 3
-                  "papers_sent_on", "cancel_told", "child_invited", "not_invited_reason")
+                  "papers_sent_on", "cancel_told", "child_invited", "not_invited_reason",
+                  # who booked it (revision 0033); its `booked_at` travels beside it
+                  "booked_by")
 DECISION_FIELDS = ("kind", "made_on", "made_by", "made_by_role", "decision", "rationale")
 SUPERVISION_FIELDS = ("held_on", "manager", "present", "discussion", "decisions", "next_due")
 PACKAGE_FIELDS = ("started_on", "review_due", "ended_on", "end_reason", "notes", "recorded_by")
@@ -643,6 +645,14 @@ def _written_by(session: Session, visit: m.Visit) -> str:
         return visit.author_name
     w = session.get(m.Worker, visit.author_id)
     return w.name if w else ""
+
+
+def _meeting_json(row: m.Meeting) -> dict:
+    """A meeting as the pack carries it: its fields, and when it was booked (`booked_at`,
+    its row's making here, which is the day `booked_by` is shown with) when who booked it
+    is known."""
+    return {**_fields(row, MEETING_FIELDS),
+            "booked_at": _iso(row.created_at) if row.booked_by else None}
 
 
 def pack_data(session: Session, child_id: uuid.UUID, today: date) -> dict:
@@ -716,7 +726,7 @@ def pack_data(session: Session, child_id: uuid.UUID, today: date) -> dict:
         "plan": _jsonable(plan) if plan else None,
         "visits": [{**_fields(v, VISIT_FIELDS), "author_name": _written_by(session, v),
                     "addenda": addenda.get(v.id, [])} for v in visit_rows],
-        "meetings": [_fields(r, MEETING_FIELDS) for r in meeting_rows],
+        "meetings": [_meeting_json(r) for r in meeting_rows],
         "decisions": [_fields(d, DECISION_FIELDS) for d in decision_rows],
         # STO 4.5, 8.5: the case direction decided in supervision goes with the child.
         "supervisions": [_fields(r, SUPERVISION_FIELDS) for r in supervision_rows],
@@ -946,8 +956,7 @@ def import_pack(session: Session, data: dict, *, today: date, worker: str | None
                                             author_name=a.get("author_name") or "",
                                             text=a["text"]))
         for raw in data.get("meetings", []):
-            session.add(m.Meeting(child_id=child.id, episode_id=None,
-                                  **_typed(m.Meeting, MEETING_FIELDS, raw, "meetings")))
+            session.add(_meeting(child, raw))
         for raw in data.get("decisions", []):
             session.add(m.Decision(child_id=child.id, episode_id=None,
                                    **_typed(m.Decision, DECISION_FIELDS, raw, "decisions")))
@@ -984,6 +993,32 @@ def import_pack(session: Session, data: dict, *, today: date, worker: str | None
         raise PackError("pack", "bad transfer pack: a value in it is of the wrong kind or out "
                         "of range (text where a date or a number belongs?)") from None
     return child
+
+
+def booked_by_carried(data: dict) -> bool:
+    """Whether the pack says who booked its meetings: False for a pack with meetings made
+    before revision 0033, which has no `booked_by` (it imports all the same)."""
+    return all(not isinstance(raw, dict) or "booked_by" in raw
+               for raw in data.get("meetings", []))
+
+
+def _meeting(child: m.Child, raw) -> m.Meeting:
+    """A past meeting from the pack. Who booked it keeps the day they booked it there: the
+    row is dated then (`booked_at`), as the day shown with the booker is its row's making;
+    without `booked_at` (or from a pack made before revision 0033, which has no `booked_by`)
+    nothing is said of who booked it."""
+    row = _typed(m.Meeting, MEETING_FIELDS, raw, "meetings")
+    at = raw.get("booked_at")
+    _check_kind(at, "datetime", "meetings.booked_at")
+    try:
+        booked_at = _dt(at)
+    except ValueError:
+        raise PackError("pack", f"meetings.booked_at: {at[:40]!r} is not a date and time"
+                        ) from None
+    if not (row.get("booked_by") or "").strip() or booked_at is None:
+        row["booked_by"] = ""
+        return m.Meeting(child_id=child.id, episode_id=None, **row)
+    return m.Meeting(child_id=child.id, episode_id=None, created_at=booked_at, **row)
 
 
 def _circumstance(child: m.Child, raw, number: int) -> m.Circumstance:
@@ -1101,7 +1136,8 @@ def _import_plan(session: Session, child: m.Child, episode: m.Episode, version, 
 
 __all__ = [
     "ACTIVE", "CONSENT_FIELDS", "EndingState", "PACK_FORMAT", "PACK_JSON", "PACK_VERSION",
-    "PackError", "StepDownInput", "TransferInput", "check_pack", "complete_step_down",
+    "PackError", "StepDownInput", "TransferInput", "booked_by_carried", "check_pack",
+    "complete_step_down",
     "decide_step_down", "decide_transfer", "ending_json", "import_pack", "latest_ending",
     "mark_sent", "pack_data", "read_pack", "record_step_down", "record_transfer",
     "step_down_checklist", "step_down_due", "step_down_pack", "step_down_prefill",

@@ -551,6 +551,8 @@ def import_transfer_pack(
                "transfer_in_meeting_by": meeting_by.isoformat() if meeting_by else None,
                "people": len(data.get("people", [])), "visits": len(data.get("visits", [])),
                "meetings": len(data.get("meetings", [])),
+               # a pack made before revision 0033 does not say who booked its meetings
+               "meetings_booked_by_carried": transfer.booked_by_carried(data),
                "plan_needs": len((data.get("plan") or {}).get("needs", []))}
     if as_json:
         _echo_json(out)
@@ -564,3 +566,6 @@ def import_transfer_pack(
     if meeting_by:
         typer.echo(f"Hold the transfer-in meeting by {day_words(meeting_by, '—')} (BEX 4: 20 working "
                    "days from the move).")
+    if not out["meetings_booked_by_carried"]:
+        typer.echo("The pack does not say who booked its meetings (made by an older cintui): "
+                   "the record says nothing of it.")

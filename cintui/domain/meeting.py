@@ -133,7 +133,7 @@ def meeting_label(kind: str, held_on: date) -> str:
 def booked_by_words(by: str, on: date | None, *, long: bool = False) -> str:
     """Who booked a meeting, and when: "Booked by Olu Other on 12 Nov 2026" (`long`: "12
     November 2026", as a document writes days); "" when it is not known (booked before
-    cintui kept it, or brought in by a transfer pack or an import)."""
+    cintui kept it, or brought in by an import or a transfer pack made before then)."""
     by = " ".join(by.split())
     if not by:
         return ""

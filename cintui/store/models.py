@@ -502,8 +502,8 @@ class Meeting(Row, table=True):
     cancel_told: str = Field(default="", sa_column_kwargs={"server_default": ""})
     # Who booked (or rebooked) it, by name, written with the booking; the day is `created_at`
     # (revision 0033: the audit trail's insert entry is not readable by a worker's login
-    # on a team server, nor on a laptop's replica). "" before it, or brought by a
-    # transfer-in pack or an import.
+    # on a team server, nor on a laptop's replica). "" before it, or brought by an import
+    # or an older transfer-in pack; a pack's meeting is dated when it was booked there.
     booked_by: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
 
 

@@ -417,3 +417,109 @@ def test_a_case_closed_by_a_transfer_has_its_summary_in_the_pack_not_a_closure_b
     assert status.code == 0 and said in status.out and "recommended" not in status.out
     assert ok(cli, demo_store, "export", "transfer-pack", ref, "-o", tmp_path / "pack")[
         "files"]  # the command it names works
+
+
+def booked_and_cancelled(cli, db, ref) -> None:
+    """A review booked through the app's own booking (so its booker is kept, revision 0033)
+    and cancelled with everyone told (WIR 2.9), as a transfer needs before the pack is sent."""
+    from tests.casework.test_endings import book_review
+
+    store = open_store(db, None)
+    try:
+        with store.read() as session:
+            child_id = session.exec(select(Child).where(Child.reference == ref)).one().id
+        meeting_id, told = book_review(store, child_id)
+    finally:
+        store.close()
+    cancelled = run(cli, db, "meeting", "cancel", str(meeting_id), "--reason",
+                    "The family moved away", *[a for name in told for a in ("--told", name)])
+    assert cancelled.code == 0, cancelled.err
+
+
+def bookers(cli, db, ref) -> dict[tuple[str, str], tuple]:
+    """(kind, held on) -> (who booked it, the day), as `cintui meeting list --json` says."""
+    return {(r["kind"], r["held_on"]): (r["booked_by"], r["booked_on"])
+            for r in ok(cli, db, "meeting", "list", ref)}
+
+
+def test_who_booked_a_meeting_goes_with_the_child_in_the_transfer_pack_bex_4(
+        cli, demo_store, ref, tmp_path, new_db):
+    """BEX 4: the receiving worker reads the child's meetings as the sending authority held
+    them, who booked each among them (revision 0033) and the day they booked it: the pack
+    left it behind, so the record, `meeting list` and the subject access response there
+    said nothing of it. A meeting whose booker was never known stays unknown."""
+    from pypdf import PdfReader
+
+    approved_transfer(cli, demo_store, ref)
+    booked_and_cancelled(cli, demo_store, ref)
+    sent = bookers(cli, demo_store, ref)
+    by, on = sent[("review", "2027-01-12")]
+    assert by and on  # booked through the app: its booker and day are known there
+    assert sent[("final", "2026-11-13")] == (None, None)  # made with none
+    ok(cli, demo_store, "export", "transfer-pack", ref, "-o", tmp_path / "pack")
+    pack = json.loads((tmp_path / "pack" / "transfer-pack.json").read_text())
+    assert [(r["kind"], r["booked_by"]) for r in pack["meetings"]] == [
+        ("final", ""), ("review", by)]
+
+    receiving = new_db("receiving.db")
+    result = run(cli, receiving, "import", "transfer-pack", tmp_path / "pack")
+    assert result.code == 0, result.err
+    assert "who booked" not in result.out  # nothing missing from this pack
+    assert bookers(cli, receiving, ref) == sent
+    # The subject access response there lists the booker with the meeting (UK GDPR Art. 15).
+    (tmp_path / "sar").mkdir()
+    ok(cli, receiving, "export", "subject-access", ref, "--requested-by", "Mother",
+       "-o", tmp_path / "sar")
+    (pdf,) = (tmp_path / "sar").glob("*.pdf")
+    (held,) = (tmp_path / "sar").glob("*.json")
+    meetings = json.loads(held.read_text())["records"]["meeting"]
+    assert sorted(r["booked_by"] for r in meetings) == ["", by]
+    text = " ".join("\n".join(p.extract_text() for p in PdfReader(pdf).pages).split())
+    assert f"Booked by: {by}" in text
+
+
+def test_a_pack_made_before_meetings_kept_their_booker_still_imports_and_says_so_bex_4(
+        cli, demo_store, ref, tmp_path, new_db):
+    """BEX 4: a pack from a cintui before revision 0033 (its meetings without `booked_by`
+    and `booked_at`) imports as before, its meetings with no booker, and the import says
+    the pack does not say who booked them (on both readers: the text and --json)."""
+    approved_transfer(cli, demo_store, ref)
+    booked_and_cancelled(cli, demo_store, ref)
+    ok(cli, demo_store, "export", "transfer-pack", ref, "-o", tmp_path / "pack")
+    file = tmp_path / "pack" / "transfer-pack.json"
+    pack = json.loads(file.read_text())
+    for meeting in pack["meetings"]:
+        del meeting["booked_by"], meeting["booked_at"]
+    file.write_text(json.dumps(pack))
+
+    receiving = new_db("receiving.db")
+    result = run(cli, receiving, "import", "transfer-pack", tmp_path / "pack")
+    assert result.code == 0, result.err
+    assert ("The pack does not say who booked its meetings (made by an older cintui)"
+            in result.out), result.out
+    assert set(bookers(cli, receiving, ref).values()) == {(None, None)}
+    assert len(bookers(cli, receiving, ref)) == 2
+
+
+def test_a_packs_booker_without_a_day_or_of_the_wrong_kind_bex_4(cli, demo_store, ref,
+                                                                 tmp_path, new_db):
+    """A pack's `booked_at` that is not a time is refused in one line, nothing written; a
+    booker without the day they booked says nothing (never the import's day as theirs)."""
+    approved_transfer(cli, demo_store, ref)
+    booked_and_cancelled(cli, demo_store, ref)
+    ok(cli, demo_store, "export", "transfer-pack", ref, "-o", tmp_path / "pack")
+    file = tmp_path / "pack" / "transfer-pack.json"
+    pack = json.loads(file.read_text())
+    review = next(r for r in pack["meetings"] if r["booked_by"])
+    receiving = new_db("receiving.db")
+    for bad, words in (("yesterday", "meetings.booked_at: 'yesterday' is not a date and time"),
+                       (20261118, "meetings.booked_at: should be text")):
+        review["booked_at"] = bad
+        file.write_text(json.dumps(pack))
+        one_line_error(run(cli, receiving, "import", "transfer-pack", tmp_path / "pack"),
+                       words)
+        assert json.loads(run(cli, receiving, "child", "list", "--json").out) == []
+    review["booked_at"] = None
+    file.write_text(json.dumps(pack))
+    assert run(cli, receiving, "import", "transfer-pack", tmp_path / "pack").code == 0
+    assert set(bookers(cli, receiving, ref).values()) == {(None, None)}

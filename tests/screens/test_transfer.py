@@ -4,7 +4,7 @@ hand-over to the closure, the multiple-moves prompt blocking the pack, the pack 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlmodel import select
@@ -17,6 +17,7 @@ from tests.casework.test_endings import MANAGER, add_staff, new_child
 from tests.casework.test_transfer import final_meeting, with_plan
 from tests.conftest import TODAY, connect
 from tests.screens.test_child import SIZE, ChildHost, fill, text_of
+from tests.screens.test_meeting_safeguards import meetings_tab
 from tests.screens.test_shell import press_to, settle, until
 
 HUB = "Exampleton Early Help Hub"
@@ -226,7 +227,8 @@ async def test_transfer_in_from_the_palette_imports_the_pack_and_opens_the_child
         demo_store, tmp_path, new_db):
     """BEX 4, the receiving worker: Ctrl+P → "Transfer-in", a wrong folder is refused with
     the reason and nothing written; the pack's folder creates the child, whose record opens
-    with the transfer-in meeting clock running."""
+    with the transfer-in meeting clock running, and whose Meetings tab says who booked a
+    meeting there and when (revision 0033: the pack carries it)."""
     from textual.screen import Screen
 
     from cintui.app import CintuiApp
@@ -240,6 +242,10 @@ async def test_transfer_in_from_the_palette_imports_the_pack_and_opens_the_child
         add_staff(store)
         child_id = richest_child(store)
         with store.session("test.worker") as session:
+            session.add(m.Meeting(child_id=child_id, kind="review", held_on=date(2026, 11, 10),
+                                  status="cancelled", cancelled_reason="The family moved",
+                                  booked_by="Wendy Worker",
+                                  created_at=datetime(2026, 11, 5, 10, 0, tzinfo=UTC)))
             transfer.record_transfer(session, child_id, transfer.TransferInput(
                 receiving_authority="Exampleshire County Council",
                 receiving_contact="Duty team", move_date=date(2026, 11, 16),
@@ -283,6 +289,16 @@ async def test_transfer_in_from_the_palette_imports_the_pack_and_opens_the_child
         await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
         assert reference in str(app.screen.query_one("#child-header").render())
+        look = open_store(receiving, None)
+        try:
+            with look.read() as session:
+                booked = session.exec(select(m.Meeting).where(m.Meeting.booked_by != "")).one()
+        finally:
+            look.close()
+        screen = app.screen
+        await meetings_tab(pilot, booked.id)
+        await settle(pilot)
+        assert text_of(screen, "#meeting-detail") == "Booked by Wendy Worker on 5 Nov 2026"
     check = open_store(receiving, None)
     try:
         with check.read() as session:
