@@ -90,17 +90,23 @@ async def test_the_apps_own_save_is_not_news(demo_store):
 
 
 @pytest.mark.both_stores
+
+async def known_as_typed(app, pilot):
+    """The child's details form opened from the record (`u`), "Pri" typed as known-as."""
+    await pilot.press("u")
+    await settle(pilot)
+    form = app.screen
+    assert type(form).__name__ == "ChildFormScreen"
+    await fill(pilot, "#known_as", "Pri")
+    return form
+
 async def test_what_is_typed_in_an_open_form_survives_a_change_by_another(demo_store):
     app = ChildHost(demo_store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         live.watch(app).look_now()
         visits_before = len(app.screen.record.visits.visits)
-        await pilot.press("u")
-        await settle(pilot)
-        form = app.screen
-        assert type(form).__name__ == "ChildFormScreen"
-        await fill(pilot, "#known_as", "Pri")
+        form = await known_as_typed(app, pilot)
         visit_elsewhere(demo_store, app.reference)
         app.live_updates.look_now()
         await settle(pilot)
@@ -136,11 +142,7 @@ async def test_an_open_form_says_nothing_of_a_change_to_another_child(demo_store
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         live.watch(app).look_now()
-        await pilot.press("u")
-        await settle(pilot)
-        form = app.screen
-        assert type(form).__name__ == "ChildFormScreen"
-        await fill(pilot, "#known_as", "Pri")
+        form = await known_as_typed(app, pilot)
         visit_elsewhere(demo_store, another)
         app.live_updates.look_now()
         await settle(pilot)
@@ -176,11 +178,7 @@ async def test_an_open_forms_note_names_its_child_when_another_was_changed_first
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         live.watch(app).look_now()
-        await pilot.press("u")
-        await settle(pilot)
-        form = app.screen
-        assert type(form).__name__ == "ChildFormScreen"
-        await fill(pilot, "#known_as", "Pri")
+        form = await known_as_typed(app, pilot)
         visit_elsewhere(demo_store, another)  # the other child's first
         visit_elsewhere(demo_store, app.reference)
         app.live_updates.look_now()
