@@ -13,6 +13,9 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 SQLITE_NOTADB = 26
 WRITE = "cintui_write"  # execution option: transactions on this engine take the write lock
 STORE_ID_KEY = "store_id"
+# The laptop's actor for what a sync writes there (never pushed back): store.sync writes
+# it, store.kept leaves its entries out of when a record arrived.
+SYNC_ACTOR = "sync"
 MAX_ACTOR = 64  # audit_log.actor
 # SQLCipher wipes (and mlocks) every allocation it frees. Process-wide, and once ON it stays
 # ON. Measured here: single edits 2.7 -> 3.3 ms and reads unchanged, but bulk INSERTs ~25x

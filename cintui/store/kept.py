@@ -20,6 +20,7 @@ from typing import Any
 
 from cintui.domain.calendar import england_time
 from cintui.domain.endings import KEPT, ClosedOn, closed_on
+from cintui.store.base import SYNC_ACTOR
 
 Rows = Callable[[str, dict], list]
 
@@ -208,7 +209,6 @@ def held_sql(decisions: str, records: str,
     in the order of its entries, not by its clock; none: NULL. `seen(alias)`: what the
     entries `d` and `r` must also pass (on the server, row security). A decision another
     laptop pulled is in its chain too, as the sync's: not made there."""
-    from cintui.store.sync import SYNC_ACTOR
 
     return (f"SELECT CAST(d.entity_id AS TEXT), CAST(r.entity_id AS TEXT) "
             f"FROM device_entry AS d "
@@ -269,7 +269,6 @@ def arrival(records: str, seen: Callable[[str], str] = lambda _e: "1 = 1") -> st
     never a copy another laptop pulled and pushed back with its chain (the sync's entries,
     `SYNC_ACTOR`): a visit arrived when its own laptop's push did, however late another
     laptop next synced. `seen(alias)`: what the entries must also pass (as `held_sql`)."""
-    from cintui.store.sync import SYNC_ACTOR
 
     return (f"SELECT CAST(e.entity_id AS TEXT), MAX(e.arrived_at) FROM device_entry AS e "
             f"WHERE e.entity_id {records} AND e.actor <> '{SYNC_ACTOR}' AND {brought('e')} "

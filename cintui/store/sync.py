@@ -42,9 +42,8 @@ from sqlmodel import SQLModel
 from cintui.domain.dates import day_words
 from cintui.store import audit
 from cintui.store import models as m
-from cintui.store.base import STORE_ID_KEY, StoreError
+from cintui.store.base import STORE_ID_KEY, SYNC_ACTOR, StoreError
 
-SYNC_ACTOR = "sync"  # the laptop's actor for what a sync writes there (never pushed back)
 META_SERVER = "sync_server"  # the team server's URL, without a password
 META_LOGIN = "sync_login"  # the worker's login there: who acts on this laptop
 META_PUSHED = "sync_pushed_seq"  # the newest of the laptop's entries the server holds
