@@ -165,10 +165,12 @@ class MyWeekScreen(KeysAsRead, Screen):
             if self.items:
                 self._detail()  # its lines fitted to the new width
             return
-        self.query_one(DataTable).clear(columns=True)
+        table = self.query_one(DataTable)
+        was, row = self.current, table.cursor_row  # clearing the columns moves it to the top
+        table.clear(columns=True)
         self._add_columns()
         if self.grouped is not None:
-            self._show(self.grouped, *self._shown)
+            self._show(self.grouped, *self._shown, keep=(was, row))
 
     def refresh_from_store(self) -> None:
         """Others' changes, read again in place (screens/live.py)."""
@@ -213,12 +215,16 @@ class MyWeekScreen(KeysAsRead, Screen):
             self._name = caseload.worker_name(rows, worker) or worker
         app.call_from_thread(self._show, grouped, view, worker)
 
-    def _show(self, grouped: DueGroups, view: str, worker: str | None) -> None:
+    def _show(self, grouped: DueGroups, view: str, worker: str | None,
+              keep: tuple[DueItem | None, int] | None = None) -> None:
+        """The items grouped, the cursor on the item it was on (`keep`: the item and row
+        before the caller cleared the table), or on the same row if that item went."""
         self._loading_shown().done()
         if view in VIEWS:
             self.view = view  # the team's, where the first load landed there
         self.grouped, self._shown = grouped, (view, worker)
         table = self.query_one(DataTable)
+        was, keep_row = keep or (self.current, table.cursor_row)
         wanted = max((len(item_day(i, grouped.today)) for i in grouped.items()), default=6)
         names = worker_names(grouped.items()) if view != "mine" else {}
         longest = max((len(n) for n in names.values()), default=0)
@@ -229,7 +235,6 @@ class MyWeekScreen(KeysAsRead, Screen):
             table.clear(columns=True)
             self._add_columns()
         self._worker_names = names
-        keep = table.cursor_row
         table.clear()
         self.items = {}
         for g in GROUPS:
@@ -266,7 +271,10 @@ class MyWeekScreen(KeysAsRead, Screen):
         empty.display = not self.items
         table.display = bool(self.items)
         if self.items:
-            table.move_cursor(row=min(max(keep, 1), table.row_count - 1))
+            same = [key for key, item in self.items.items() if was is not None
+                    and (item.child.reference, item.label) == (was.child.reference, was.label)]
+            table.move_cursor(row=table.get_row_index(same[0]) if same else
+                              min(max(keep_row, 1), table.row_count - 1))
         self._detail()
 
     # ---------------------------------------------------------------- the highlighted item

@@ -231,6 +231,24 @@ async def test_a_wider_terminal_gives_names_and_actions_the_room(demo_store):
         assert rows(screen) == before
 
 
+async def test_a_resize_that_changes_the_columns_keeps_the_highlighted_item(demo_store):
+    """Narrowed to 80 columns (no Source, no reference) and widened again, the list is
+    built anew: the highlighted item stays highlighted (it went back to the first item)."""
+    app = WeekHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_week(pilot)
+        items = [key for key, _cells in rows(screen) if not key.startswith("group:")]
+        assert len(items) >= 4, "the demo's week has items to move down to"
+        await pilot.press("down", "down", "down")
+        chosen = screen.current
+        assert chosen == screen.items[items[3]]
+        for size in ((80, 24), SIZE):
+            await pilot.resize_terminal(*size)
+            await settle(pilot)
+            assert screen.current == chosen
+            assert chosen.child.name in text_of(screen, "#week-detail")
+
+
 async def test_every_what_is_whole_at_80_columns_consent_included(demo_store):
     """At 80 columns a missing consent read "No valid consent to a CIN serv…": every item's
     What that is ours (not a plan action's own words) fits its column, on my team's list,
