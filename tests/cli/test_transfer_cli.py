@@ -78,6 +78,20 @@ def approved_transfer(cli, db, ref) -> None:
        "--by", MANAGER, "--on", "2026-11-17")
 
 
+def review_booked(db, ref: str):
+    """A review booked for `ref` through the app's own booking (its booker kept, revision
+    0033): (its id, who was told)."""
+    from tests.casework.test_endings import book_review
+
+    store = open_store(db, None)
+    try:
+        with store.read() as session:
+            child_id = session.exec(select(Child).where(Child.reference == ref)).one().id
+        return book_review(store, child_id)
+    finally:
+        store.close()
+
+
 def test_the_whole_step_down_path(cli, demo_store, ref, tmp_path):
     step_down(cli, demo_store, ref)
     one_line_error(run(cli, demo_store, "stepdown", "decide", ref, "--approve",
@@ -193,16 +207,8 @@ def test_a_meeting_still_booked_is_cancelled_before_the_pack_is_sent_wir_2_9(
         cli, demo_store, ref):
     """WIR 2.9: a review still booked when the child moved away left those invited to come
     to it: sending is refused naming it (status too, on both readers), until cancelled."""
-    from tests.casework.test_endings import book_review
-
     approved_transfer(cli, demo_store, ref)
-    store = open_store(demo_store, None)
-    try:
-        with store.read() as session:
-            child_id = session.exec(select(Child).where(Child.reference == ref)).one().id
-        meeting_id, told = book_review(store, child_id)
-    finally:
-        store.close()
+    meeting_id, told = review_booked(demo_store, ref)
     unmet = [i for i in ok(cli, demo_store, "transfer", "status", ref)["checklist"]
              if not i["met"]]
     assert [(i["key"], i["rule"]) for i in unmet] == [("no_meetings_booked", "WIR 2.9")]
@@ -422,15 +428,7 @@ def test_a_case_closed_by_a_transfer_has_its_summary_in_the_pack_not_a_closure_b
 def booked_and_cancelled(cli, db, ref) -> None:
     """A review booked through the app's own booking (so its booker is kept, revision 0033)
     and cancelled with everyone told (WIR 2.9), as a transfer needs before the pack is sent."""
-    from tests.casework.test_endings import book_review
-
-    store = open_store(db, None)
-    try:
-        with store.read() as session:
-            child_id = session.exec(select(Child).where(Child.reference == ref)).one().id
-        meeting_id, told = book_review(store, child_id)
-    finally:
-        store.close()
+    meeting_id, told = review_booked(db, ref)
     cancelled = run(cli, db, "meeting", "cancel", str(meeting_id), "--reason",
                     "The family moved away", *[a for name in told for a in ("--told", name)])
     assert cancelled.code == 0, cancelled.err

@@ -697,21 +697,28 @@ async def test_recording_consent(demo_store):
     assert len(consents) == 1 and consents[0].decision == "given"
 
 
-async def test_each_consent_decision_is_offered_for_the_next_scope_missing_war_4_2(demo_store):
-    """WAR 4.2, WIR 2.1: mum's consent to the service, to information sharing and to the CIN
-    meeting are three decisions; after each is saved, `a` offers the next scope still
-    missing, so each is a for the form, Ctrl+S."""
+def referred_with_mother(store):
+    """Ada Example (CS1), referred on 2 Nov 2026, and her mother Jo with parental
+    responsibility: no consent recorded, no service begun. Her id."""
     from datetime import date
 
     from cintui.casework import record
 
-    store = open_store(demo_store, None)
     with store.session("test.worker") as session:
         child = cases.add_child(session, cases.NewChild(
             first_name="Ada", last_name="Example", dob=date(2019, 4, 2), reference="CS1",
             referral_date=date(2026, 11, 2)), TODAY)
         record.add_person(session, child.id, record.PersonInput(
             name="Jo Example", relationship="Mother", parental_responsibility=True))
+    return child.id
+
+
+async def test_each_consent_decision_is_offered_for_the_next_scope_missing_war_4_2(demo_store):
+    """WAR 4.2, WIR 2.1: mum's consent to the service, to information sharing and to the CIN
+    meeting are three decisions; after each is saved, `a` offers the next scope still
+    missing, so each is a for the form, Ctrl+S."""
+    store = open_store(demo_store, None)
+    referred_with_mother(store)
     store.close()
     app = ChildHost(demo_store, "CS1")
     async with app.run_test(size=SIZE) as pilot:
@@ -734,18 +741,11 @@ async def test_the_consent_tab_says_needed_before_support_as_the_due_list_does_w
     and no consent yet. The caseload and the due list said consent was needed before
     support starts, the Consent tab "⚠ No valid consent to a CIN service". The tab now says
     it as the due list does; once support has started, "No valid consent" again."""
-    from datetime import date
-
-    from cintui.casework import caseload, record
+    from cintui.casework import caseload
     from cintui.casework import due as due_cases
 
     store = open_store(demo_store, None)
-    with store.session("test.worker") as session:
-        child = cases.add_child(session, cases.NewChild(
-            first_name="Ada", last_name="Example", dob=date(2019, 4, 2), reference="CS1",
-            referral_date=date(2026, 11, 2)), TODAY)
-        record.add_person(session, child.id, record.PersonInput(
-            name="Jo Example", relationship="Mother", parental_responsibility=True))
+    child_id = referred_with_mother(store)
     with caseload.reading(store) as rows:
         due = next(i for i in due_cases.load_items(rows, TODAY)
                    if i.child.reference == "CS1" and i.key == "consent")
@@ -764,7 +764,7 @@ async def test_the_consent_tab_says_needed_before_support_as_the_due_list_does_w
     assert f"⚠ {due.detail}" in tab, tab
     assert "No valid consent" not in tab, tab
     with store.session("test.worker") as session:
-        episode = cases.current_episode(session, child.id)
+        episode = cases.current_episode(session, child_id)
         episode.support_started = TODAY
         session.add(episode)
     store.close()

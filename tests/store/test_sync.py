@@ -954,6 +954,14 @@ def test_supervision_overdue_on_a_laptop_answers_for_the_login_it_syncs_as(team,
     assert result.code == 0 and result.out.startswith("South: "), result
 
 
+def visit_nell_offline(cli, team, path) -> None:
+    """Amira's laptop (`path`) records a visit to the team's child on 1 Dec, offline."""
+    recorded = cli("visit", "record", team.child, "--at", "2026-12-01 10:00", "--purpose",
+                   "Check on Nell", "--analysis", "Nell seen alone", "--db", path,
+                   "--today", TODAY.isoformat())
+    assert recorded.code == 0, recorded.err
+
+
 def closed_on_the_server(team, on: date = date(2026, 11, 27)) -> None:
     """The team's child's case closed on the team server as of `on` (RC1), meanwhile: what a
     laptop then recorded offline after it is casework kept after the closure (TRA, BEX 3)."""
@@ -979,10 +987,7 @@ def test_tra_bex_3_a_visit_made_offline_after_a_closure_on_the_server_is_kept_an
     the visit is not a conflict to choose between."""
 
     path = laptops(team.worker)
-    recorded = cli("visit", "record", team.child, "--at", "2026-12-01 10:00", "--purpose",
-                   "Check on Nell", "--analysis", "Nell seen alone", "--db", path,
-                   "--today", TODAY.isoformat())
-    assert recorded.code == 0, recorded.err
+    visit_nell_offline(cli, team, path)
     closed_on_the_server(team)  # as of 27 Nov (RC1)
     done = cli("sync", "--db", path, "--today", TODAY.isoformat())
     assert done.code == 0, done.err
@@ -1021,10 +1026,7 @@ def test_bex_4_tra_a_decision_saved_before_the_laptops_casework_arrived_does_not
     `cintui team waiting` and `cintui decision add` as Tom's login."""
 
     path = laptops(team.worker)
-    recorded = cli("visit", "record", team.child, "--at", "2026-12-01 10:00", "--purpose",
-                   "Check on Nell", "--analysis", "Nell seen alone", "--db", path,
-                   "--today", TODAY.isoformat())
-    assert recorded.code == 0, recorded.err
+    visit_nell_offline(cli, team, path)
     closed_on_the_server(team)  # as of 27 Nov (RC1)
 
     def decide(words: str) -> None:
@@ -1068,10 +1070,7 @@ def test_bex_4_when_casework_arrived_is_told_only_to_a_login_that_may_see_it(
     Now it answers only for a record the login may read itself: Amira and Tom get the time,
     Ben nothing, as for an id of no record at all."""
     path = laptops(team.worker)
-    recorded = cli("visit", "record", team.child, "--at", "2026-12-01 10:00", "--purpose",
-                   "Check on Nell", "--analysis", "Nell seen alone", "--db", path,
-                   "--today", TODAY.isoformat())
-    assert recorded.code == 0, recorded.err
+    visit_nell_offline(cli, team, path)
     closed_on_the_server(team)  # as of 27 Nov (RC1)
     done = cli("sync", "--db", path, "--today", TODAY.isoformat())
     assert done.code == 0, done.err
@@ -1169,10 +1168,7 @@ def test_bex_4_tra_casework_arrives_by_the_servers_clock_not_the_laptops(
     path = laptops(team.worker)
     with monkeypatch.context() as laptop:
         laptop.setattr(models, "datetime", LaptopClock)
-        recorded = cli("visit", "record", team.child, "--at", "2026-12-01 10:00", "--purpose",
-                       "Check on Nell", "--analysis", "Nell seen alone", "--db", path,
-                       "--today", TODAY.isoformat())
-        assert recorded.code == 0, recorded.err
+        visit_nell_offline(cli, team, path)
     closed_on_the_server(team)  # as of 27 Nov (RC1)
     decide_on_the_server(team, cli, "The case stays closed")  # the laptop still offline
     before = server_clock(team)
