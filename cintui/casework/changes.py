@@ -38,6 +38,7 @@ DID = {
     ("insert", "child"): "added {child}",
     ("update", "child"): "changed {child}'s details",
     ("insert", "child_person"): "added someone to {child}'s People",
+    ("update", "person"): "changed someone in {child}'s People",
 }
 
 
@@ -82,7 +83,8 @@ def _theirs(session, written: list[tuple[int, int]], after: int, upto: int) -> l
 def said(store, after: int, upto: int, child: uuid.UUID | None = None) -> str:
     """One line for what others changed in (after, upto]: "Updated: Olu Other (olu.other)
     recorded a visit to Jude Adams" when one person did it (what their first change was, or
-    with `child`, an open form's, their change to that child if they made one: a worker
+    with `child`, an open form's, their change to that child if they made one, to its own
+    rows or through another's, an addendum under its visit or a person held for it: a worker
     typing about Leo once read of the visit to Mia made first); else "Updated from the
     store", as on a team server, where a worker's login may not read the trail."""
     written = list(store.written)
@@ -91,19 +93,28 @@ def said(store, after: int, upto: int, child: uuid.UUID | None = None) -> str:
             theirs = _theirs(session, written, after, upto)
             if len({e.actor for e in theirs}) != 1 or upto - after > MOST_READ:
                 return ANYTHING  # more than one person: a list of them would not be one line
-            described = sorted(theirs[:20], key=lambda e: (e.action, e.entity) not in DID)
-            first = None
-            for e in described:  # what they did, the first change that says it best
-                if (about := _child_about(session, e.entity, e.entity_id)) is None:
-                    continue
+
+            def line(e, about: tuple[uuid.UUID, str]) -> str:
                 did = DID.get((e.action, e.entity), "changed {child}'s record")
-                line = f"Updated: {who(session, e.actor)} {did.format(child=about[1])}"
-                if child is None or about[0] == child:
-                    return line
-                first = first or line
-            return first or ANYTHING
+                return f"Updated: {who(session, e.actor)} {did.format(child=about[1])}"
+
+            # their change to the form's child, if they made one: to its own rows, or a row
+            # of theirs (an addendum under its visit, a person held for it)
+            named = _child_about(session, "child", str(child)) if child else None
+            for e in sorted(theirs, key=_telling) if named else ():
+                if child in (_children_of(session, e.entity, e.entity_id, e.changes) or ()):
+                    return line(e, named)
+            for e in sorted(theirs[:20], key=_telling):  # what they did, said best
+                if (about := _child_about(session, e.entity, e.entity_id)) is not None:
+                    return line(e, about)
+            return ANYTHING
     except DBAPIError:  # a team server's worker: no reading the trail
         return ANYTHING
+
+
+def _telling(e) -> bool:
+    """Sorts the entries that say what was done (`DID`) first."""
+    return (e.action, e.entity) not in DID
 
 
 def _child_about(session, entity: str, entity_id: str) -> tuple[uuid.UUID, str] | None:

@@ -89,8 +89,6 @@ async def test_the_apps_own_save_is_not_news(demo_store):
         assert not notices(app) and watcher.changed_at == 0
 
 
-@pytest.mark.both_stores
-
 async def known_as_typed(app, pilot):
     """The child's details form opened from the record (`u`), "Pri" typed as known-as."""
     await pilot.press("u")
@@ -100,6 +98,8 @@ async def known_as_typed(app, pilot):
     await fill(pilot, "#known_as", "Pri")
     return form
 
+
+@pytest.mark.both_stores
 async def test_what_is_typed_in_an_open_form_survives_a_change_by_another(demo_store):
     app = ChildHost(demo_store)
     async with app.run_test(size=SIZE) as pilot:
@@ -187,6 +187,49 @@ async def test_an_open_forms_note_names_its_child_when_another_was_changed_first
         assert text_of(form, "#form-info") == (
             f"Updated: {other_name(demo_store)} ({OTHER}) recorded a visit to "
             f"{mine.first_name} {mine.last_name} while this was open: {live.KEPT}.")
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_an_open_forms_note_names_an_addendum_under_its_childs_visit(demo_store, size):
+    """One person changed another child's details, then added an addendum under a visit to
+    the form's child (WIR 2.11: a correction is an addendum): the row has no child of its
+    own, its visit's is. The form's note is the addendum (it said the first change, to the
+    other child, to a worker typing about this one)."""
+    from datetime import UTC, datetime
+
+    from sqlmodel import select
+
+    from cintui.casework import visits
+    from cintui.store.engine import open_store
+    from cintui.store.models import Child, Visit
+    from tests.screens.test_child import read
+
+    visit, reference, first, last = read(demo_store, lambda session: session.exec(
+        select(Visit.id, Child.reference, Child.first_name, Child.last_name)
+        .join(Child, Child.id == Visit.child_id)
+        .where(Visit.status == "final", Child.status == "cin_plan")).first())
+    another = read(demo_store, lambda session: session.exec(
+        select(Child.id).where(Child.status == "cin_plan", Child.reference != reference)).first())
+    app = ChildHost(demo_store, reference)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        live.watch(app).look_now()
+        form = await known_as_typed(app, pilot)
+        elsewhere = open_store(demo_store, None)  # another computer, as far as the app knows
+        try:
+            with elsewhere.session(OTHER) as session:
+                session.get(Child, another).known_as = "Bee"  # the other child's first
+            with elsewhere.session(OTHER) as session:
+                visits.add_addendum(session, visit, "Her brother was there too.", actor=OTHER,
+                                    now=datetime(2026, 12, 1, 9, tzinfo=UTC))
+        finally:
+            elsewhere.close()
+        app.live_updates.look_now()
+        await settle(pilot)
+        assert app.screen is form and form.query_one("#known_as").value == "Pri"
+        assert text_of(form, "#form-info") == (
+            f"Updated: {other_name(demo_store)} ({OTHER}) added to a visit to {first} {last} "
+            f"while this was open: {live.KEPT}.")
 
 
 def test_the_interval_is_a_setting_and_zero_turns_it_off(monkeypatch):

@@ -423,6 +423,51 @@ def test_the_line_for_an_open_form_is_about_its_own_child(store):
     assert changes.said(store, start, upto, uuid.uuid4()) == "Updated: sw.two added Ada Child4"
 
 
+def test_the_line_for_an_open_form_names_a_change_made_through_its_childs_rows(demo_store):
+    """screens/live.py: one person changed another child's details first, then this child's
+    record only through a row of no `child_id` of its own: an addendum under the child's
+    visit (WIR 2.11), or a person held for the child. The line for a form open on this child
+    is that change (it said the first one, to the other child)."""
+    from datetime import UTC, datetime
+
+    from cintui.casework import changes, record, visits
+    from cintui.store.engine import open_store
+    from cintui.store.models import Person, Visit
+
+    mine, other = open_store(demo_store, None), open_store(demo_store, None)  # two processes
+    try:
+        with mine.read() as session:
+            visit, a_id = session.exec(select(Visit.id, Visit.child_id)
+                                       .where(Visit.status == "final")).first()
+            a = session.get(Child, a_id)
+            b = session.exec(select(Child).where(Child.id != a_id)).first()
+            person = record.list_people(session, a.id)[0]
+        a_name, b_name = f"{a.first_name} {a.last_name}", f"{b.first_name} {b.last_name}"
+
+        def others_changed(to_a) -> tuple[str, str]:
+            """B's details changed, then A's record through `to_a`, by sw.two: the line
+            for a form on A, and for no form."""
+            start = mine.newest_entry()
+            with other.session("sw.two") as session:
+                session.get(Child, b.id).known_as = f"Bee{start}"
+            with other.session("sw.two") as session:
+                to_a(session)
+            upto = mine.newest_entry()
+            return changes.said(mine, start, upto, a.id), changes.said(mine, start, upto)
+
+        first = f"Updated: sw.two changed {b_name}'s details"
+        assert others_changed(lambda s: visits.add_addendum(
+            s, visit, "Seen with her brother.", actor="sw.two",
+            now=datetime(2026, 12, 1, 9, tzinfo=UTC))) == (
+            f"Updated: sw.two added to a visit to {a_name}", first)
+        assert others_changed(lambda s: setattr(s.get(Person, person.person_id), "name",
+                                                "Rosa Quill-Ashe")) == (
+            f"Updated: sw.two changed someone in {a_name}'s People", first)
+    finally:
+        mine.close()
+        other.close()
+
+
 def test_the_children_whose_records_others_changed_are_known(demo_store):
     """screens/live.py: an open form says the store changed under it only for a change to
     its own child. The children are read from the rows changed and their entries: a child's
