@@ -16,7 +16,8 @@ it has not moved. When it has, and not only by this app's own saves:
   changed under it (naming their change to the form's child, if they made one) and that
   what was typed stays (saving runs the usual check for a clash, `casework.conflicts`);
   for another child's, nothing. The screen under it is read again when it is back in
-  front.
+  front (not twice: a screen that read the store again itself, back from a form that
+  saved, is not read again, nor told again what the form's note said).
 
 The app is not changed for this (`cintui/app.py` is at its size limit): `watch(app)`,
 called by the caseload (the first screen once the store is open), starts it.
@@ -57,6 +58,8 @@ class LiveUpdates:
         self.app = app
         self.seen: int | None = None  # the newest entry at the last look
         self.changed_at = 0  # the newest entry of the last change by others
+        self.changed_commits = 0  # this app's own commits when that change was seen
+        self.told = False  # that change said on the open form's own line
         self.notice = ""
         self.looking = False
         self.looks = 0  # how many looks read the store (for tests and the bench)
@@ -115,6 +118,7 @@ class LiveUpdates:
             if not hasattr(screen, "_live_seen"):
                 screen._live_seen = self.changed_at
         self.changed_at, self.notice = newest, said
+        self.changed_commits, self.told = getattr(app, "store_commits", 0), False
         top = app.screen
         if _refreshable(top):
             self._bring_up_to_date(top)  # and says what changed
@@ -130,13 +134,18 @@ class LiveUpdates:
             screen._live_seen = self.changed_at  # opened since: read as it opened
         elif screen._live_seen < self.changed_at and _refreshable(screen):
             screen._live_seen = self.changed_at
-            screen.refresh_from_store()
+            if _read_since(screen) <= self.changed_commits:
+                screen.refresh_from_store()
+            elif self.told:  # read again since (back from a form that saved), said on it
+                return
             if self.notice:
                 self.app.notify(self.notice, timeout=6)
 
     def _say_on(self, screen, line: str) -> None:
         """On the form's own line for notes, if it has one and it is free; else a notice."""
         from textual.css.query import NoMatches
+
+        self.told = True
 
         try:
             info = screen.query_one("#form-info")
@@ -170,6 +179,15 @@ def _child_of(screen):
         return None if found is None else uuid.UUID(str(found))
     except ValueError:
         return None
+
+
+def _read_since(screen) -> int:
+    """This app's own commits when the screen last read the store (a screen reads again on
+    coming back from a form that saved), or -1 if it does not say."""
+    for name in ("_commits", "_commits_seen"):
+        if isinstance(found := getattr(screen, name, None), int):
+            return found
+    return -1
 
 
 def _refreshable(screen) -> bool:

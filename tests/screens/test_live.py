@@ -278,6 +278,51 @@ async def test_on_a_team_server_the_managers_open_app_shows_a_workers_visit(
         assert notices(app) == ["Updated from the store"]
 
 
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_on_a_team_server_a_workers_open_form_keeps_what_was_typed(
+        team, monkeypatch, size):  # noqa: F811
+    """A worker, logged in to the team server as themselves, is typing a change to their
+    child's details; the manager records a visit to the child from their own computer. The
+    worker's login may not read the audit trail, so whose record changed cannot be told:
+    the form says the store changed under it, to be safe, without who or what; what was
+    typed stays, it saves, and the record, read again for the save, shows both (the next
+    look read it once more and said "Updated from the store" a second time)."""
+    from cintui.app import CintuiApp
+    from cintui.casework import changes
+    from cintui.store import access
+
+    monkeypatch.delenv("CINTUI_USER", raising=False)
+    app = CintuiApp(access.StoreLocation(url=team.url(team.worker)), today=TODAY)
+    async with app.run_test(size=size) as pilot:
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen"
+                    and bool(app.screen.query_one(CaseTable).rows))
+        assert app.screen.query_one(CaseTable).current.reference == team.child
+        await press_to(pilot, "enter", screen="ChildScreen")
+        record = app.screen
+        await until(pilot, lambda: record.record is not None)
+        visits_before = len(record.record.visits.visits)
+        app.live_updates.look_now()
+        form = await known_as_typed(app, pilot)
+        done = run_subprocess("visit", "record", team.child, "--at", f"{TODAY} 09:00",
+                              "--purpose", "Check in", "--analysis", "Settled at home",
+                              "--today", TODAY.isoformat(),
+                              env={"CINTUI_DATABASE_URL": team.url(team.manager)})
+        assert done.returncode == 0, done.stderr
+        app.live_updates.look_now()
+        await settle(pilot)
+        assert app.screen is form and form.query_one("#known_as").value == "Pri"
+        assert text_of(form, "#form-info") == (
+            f"{changes.ANYTHING} while this was open: {live.KEPT}.")
+        assert not notices(app)  # said once, on the form
+        await press_to(pilot, "ctrl+s", screen="ChildScreen")  # carrying on: it saves
+        assert app.screen is record
+        await until(pilot, lambda: "(known as Pri)" in text_of(record, "#child-header"))
+        assert len(record.record.visits.visits) == visits_before + 1  # read with the save
+        app.live_updates.look_now()  # the next look: nothing more to read, nor to say again
+        await settle(pilot)
+        assert not notices(app) and len(record.record.visits.visits) == visits_before + 1
+
+
 async def test_the_managers_waiting_list_shows_a_closure_recommended_elsewhere(demo_store):
     """The team view's w: what waits for a manager's decision. A worker recommends a closure
     from the command line; the open list has it, the cursor on the child it was on."""
