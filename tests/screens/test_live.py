@@ -396,11 +396,14 @@ def closures_waiting(location, how_many: int) -> list[tuple[str, str]]:
     return others
 
 
-async def test_all_teams_waiting_list_shows_a_closure_recommended_elsewhere(make_demo):
-    """A service manager's F4 w: every team's decisions waiting, longer than the screen. A
-    worker recommends a closure from the command line; the open list has it, read again in
-    place (it was read only when opened again), the cursor on the child it was on and on the
-    same line of the screen, and says who did what."""
+@pytest.mark.parametrize(("size", "how_many"), [((80, 24), 24), ((120, 40), 45)])
+async def test_all_teams_waiting_list_shows_a_closure_recommended_elsewhere(
+        make_demo, size, how_many):
+    """A service manager's F4 w: every team's decisions waiting, longer than the screen (at
+    each size, closures recommended for `how_many` children first). A worker recommends a
+    closure from the command line; the open list has it, read again in place (it was read
+    only when opened again), the cursor on the child it was on and on the same line of the
+    screen, and says who did what."""
     from cintui.app import CintuiApp
     from cintui.store import access
     from tests.screens.test_child import read
@@ -409,9 +412,9 @@ async def test_all_teams_waiting_list_shows_a_closure_recommended_elsewhere(make
     manager = next(w.username for w in read(path, cases.list_workers)
                    if w.role == "service_manager")
     worker = next(w for w in read(path, cases.list_workers) if w.role == "social_worker")
-    others = closures_waiting(path, 24)
+    others = closures_waiting(path, how_many)
     app = CintuiApp(access.locate(path), today=TODAY, worker=manager)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
         await pilot.press("f4")
         await until(pilot, lambda: type(app.screen).__name__ == "ServiceScreen"
