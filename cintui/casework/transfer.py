@@ -968,6 +968,7 @@ def import_pack(session: Session, data: dict, *, today: date, worker: str | None
         episode.moved_in = move
         child.status = "cin_plan" if data.get("plan") else "assessment"
         session.add_all([child, episode])
+        session.flush()  # moved in: a team server keeps a carried meeting's booker for it
         keys: dict[str, uuid.UUID] = {}
         for p in data.get("people", []):
             person = m.Person(name=p["name"], kind=p.get("kind") or "family",
@@ -1080,7 +1081,7 @@ def older_pack_notes(data: dict) -> tuple[str, ...]:
     them; nothing is refused for them)."""
     return tuple(note for carried, note in (
         (booked_by_carried(data), "The pack does not say who booked its meetings (made by an "
-         "older cintui): the record says nothing of it."),
+         "older cintui): the record says their booker was not recorded."),
         (minutes_carried(data), "The pack does not carry its meetings' minutes (made by an "
          "older cintui): ask the sending authority for them.")) if not carried)
 

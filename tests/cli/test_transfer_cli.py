@@ -6,8 +6,8 @@ nothing written."""
 from __future__ import annotations
 
 import json
-from datetime import date
 import stat
+from datetime import date
 
 import pytest
 from docx import Document
