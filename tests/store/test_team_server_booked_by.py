@@ -136,3 +136,39 @@ def test_a_meeting_a_transfer_pack_carried_keeps_its_booker_there_bex_4(
     _ok(listed)
     assert [(r["booked_by"], r["booked_on"]) for r in json.loads(listed.out)] == [
         ("Olu Other", "2026-09-10")]
+
+
+def test_upgrading_a_team_server_gives_older_bookings_their_booker_and_verify_passes(
+        team, cli, monkeypatch):  # noqa: F811
+    """A team server from before revision 0033: its meetings kept no booker. `cintui db
+    upgrade` by its owner writes each booking's booker from the trail (revision 0034) as an
+    audited change under the owner's login, so `cintui audit verify` finds nothing made
+    outside cintui; the worker's colleague then reads who booked it."""
+    from alembic import command
+
+    from cintui.store import migrate
+
+    monkeypatch.delenv("CINTUI_USER", raising=False)
+    with _as(team.url(team.worker)):
+        for args in (("person", "add", team.child, "--name", "Rose Quill", "--relationship",
+                      "Mother", "--pr", "--lives-with"),
+                     ("child", "consent", team.child, "--decision", "given", "--scope",
+                      "meeting", "--person", "Rose Quill", "--on", "2026-11-20"),
+                     ("meeting", "schedule", team.child, "--kind", "initial", "--at",
+                      "2026-12-01 16:00", "--venue", "Family home", "--chair", "Tom Hale")):
+            _ok(cli(*args, "--today", "2026-11-24"))
+    owner = engine.open_url(team.owner_url)
+    try:
+        with owner.engine.connect() as conn, conn.begin():  # the store as it was at 0032
+            command.downgrade(migrate.alembic_config(conn), "0032")
+    finally:
+        owner.close()
+    with _as(team.owner_url):
+        _ok(cli("db", "upgrade", "--backup-taken"))
+        verified = cli("audit", "verify")
+    assert verified.code == 0, verified.out + verified.err
+    assert bookers(team) == ["Amira Ashdown"]
+    with _as(team.url(team.other)):
+        listed = cli("meeting", "list", team.child, "--json", "--today", "2026-11-24")
+    _ok(listed)
+    assert [r["booked_by"] for r in json.loads(listed.out)] == ["Amira Ashdown"]
