@@ -230,12 +230,10 @@ def import_transfer_pack(app) -> None:
     def imported(child) -> None:
         if not isinstance(child, tuple):
             return  # cancelled
-        child_id, reference, name, booked_by_carried = child
-        app.notify(f"Imported {name} ({reference}): hold the transfer-in meeting within "
-                   "20 working days of the move (BEX 4); it is on their Summary and "
-                   "My week." + ("" if booked_by_carried else " The pack does not say who "
-                                 "booked its meetings (made by an older cintui)."),
-                   timeout=8)
+        child_id, reference, name, notes = child
+        app.notify(" ".join((f"Imported {name} ({reference}): hold the transfer-in meeting "
+                             "within 20 working days of the move (BEX 4); it is on their "
+                             "Summary and My week.", *notes)), timeout=8)
         app.open_child(child_id)
 
     app.push_screen(app.make_screen("transfer_in"), imported)

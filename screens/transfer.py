@@ -603,5 +603,5 @@ class TransferInFormScreen(FormScreen):
             child = transfer.import_pack(session, data, today=app.today, worker=worker,
                                          team=team or None, actor=app.actor)
             return (child.id, child.reference, child.full_name,
-                    transfer.booked_by_carried(data))
+                    transfer.older_pack_notes(data))
         return job

@@ -50,6 +50,7 @@ from cintui.domain import transfer as rules
 from cintui.domain.calendar import england_calendar
 from cintui.domain.census import SEX_FROM_GENDER
 from cintui.domain.dates import day_long, day_words
+from cintui.domain.meeting import ATTENDANCE, Minutes
 from cintui.domain.short_breaks import package_line
 from cintui.domain.text import control_problem
 from cintui.domain.timescales import due_date
@@ -647,12 +648,38 @@ def _written_by(session: Session, visit: m.Visit) -> str:
     return w.name if w else ""
 
 
-def _meeting_json(row: m.Meeting) -> dict:
-    """A meeting as the pack carries it: its fields, and when it was booked (`booked_at`,
-    its row's making here, which is the day `booked_by` is shown with) when who booked it
-    is known."""
+INVITEE_FIELDS = ("name", "role", "is_parent", "attendance", "added_on_the_day")
+DISTRIBUTION_FIELDS = ("recipient", "sent_on", "method")
+
+
+def _minutes_json(row: m.Meeting) -> dict | None:
+    """The meeting's minutes as cintui writes them (`Minutes.to_dict`): who came, each need
+    discussed, new concerns, the actions agreed, the child's and parents' views and the
+    decisions. None when it has none (or none this version can read)."""
+    if not row.minutes:
+        return None
+    try:
+        return Minutes.from_dict(json.loads(row.minutes)).to_dict()
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def _meeting_json(row: m.Meeting, invitees: list[m.MeetingInvitee],
+                  sent: list[m.MeetingDistribution]) -> dict:
+    """A meeting as the pack carries it: its fields, when it was booked (`booked_at`, its
+    row's making here, which is the day `booked_by` is shown with) when who booked it is
+    known, its minutes, who was invited (and came) and who the minutes were sent to; a
+    person of the child's named by their key in the pack's people."""
+    def key(person_id: uuid.UUID | None) -> str | None:
+        return str(person_id) if person_id else None
+
     return {**_fields(row, MEETING_FIELDS),
-            "booked_at": _iso(row.created_at) if row.booked_by else None}
+            "booked_at": _iso(row.created_at) if row.booked_by else None,
+            "minutes": _minutes_json(row),
+            "invitees": [{**_fields(i, INVITEE_FIELDS), "person_key": key(i.person_id)}
+                         for i in invitees],
+            "distribution": [{**_fields(d, DISTRIBUTION_FIELDS),
+                              "person_key": key(d.person_id)} for d in sent]}
 
 
 def pack_data(session: Session, child_id: uuid.UUID, today: date) -> dict:
@@ -687,6 +714,19 @@ def pack_data(session: Session, child_id: uuid.UUID, today: date) -> dict:
     meeting_rows = session.exec(select(m.Meeting).where(
         m.Meeting.child_id == child_id, m.Meeting.status != "scheduled")
         .order_by(m.Meeting.held_on, m.Meeting.created_at)).all()
+    invitees: dict[uuid.UUID, list[m.MeetingInvitee]] = {}
+    sent: dict[uuid.UUID, list[m.MeetingDistribution]] = {}
+    if meeting_rows:
+        ids = [r.id for r in meeting_rows]
+        for i in session.exec(select(m.MeetingInvitee).where(
+                col(m.MeetingInvitee.meeting_id).in_(ids))
+                .order_by(m.MeetingInvitee.position, m.MeetingInvitee.created_at)).all():
+            invitees.setdefault(i.meeting_id, []).append(i)
+        for d in session.exec(select(m.MeetingDistribution).where(
+                col(m.MeetingDistribution.meeting_id).in_(ids))
+                .order_by(m.MeetingDistribution.sent_on,
+                          m.MeetingDistribution.created_at)).all():
+            sent.setdefault(d.meeting_id, []).append(d)
     decision_rows = session.exec(select(m.Decision).where(m.Decision.child_id == child_id)
                                  .order_by(m.Decision.made_on, m.Decision.created_at)).all()
     supervision_rows = session.exec(select(m.Supervision)
@@ -726,7 +766,8 @@ def pack_data(session: Session, child_id: uuid.UUID, today: date) -> dict:
         "plan": _jsonable(plan) if plan else None,
         "visits": [{**_fields(v, VISIT_FIELDS), "author_name": _written_by(session, v),
                     "addenda": addenda.get(v.id, [])} for v in visit_rows],
-        "meetings": [_meeting_json(r) for r in meeting_rows],
+        "meetings": [_meeting_json(r, invitees.get(r.id, []), sent.get(r.id, []))
+                     for r in meeting_rows],
         "decisions": [_fields(d, DECISION_FIELDS) for d in decision_rows],
         # STO 4.5, 8.5: the case direction decided in supervision goes with the child.
         "supervisions": [_fields(r, SUPERVISION_FIELDS) for r in supervision_rows],
@@ -833,6 +874,7 @@ REQUIRED = {"visits": ("visited_at",), "meetings": ("kind", "held_on"),
             # case steps' record by revision 0024): null and "" travel as they are.
             "direct_payments": ("started_on", "review_due"),
             "reviews": ("reviewed_on", "next_due"),
+            "invitees": ("name",), "distribution": ("recipient", "sent_on"),
             "consents": ("scope", "decision", "decided_on"),
             "circumstances": ("kind", "value", "recorded_on")}
 
@@ -926,6 +968,7 @@ def import_pack(session: Session, data: dict, *, today: date, worker: str | None
         episode.moved_in = move
         child.status = "cin_plan" if data.get("plan") else "assessment"
         session.add_all([child, episode])
+        session.flush()  # moved in: a team server keeps a carried meeting's booker for it
         keys: dict[str, uuid.UUID] = {}
         for p in data.get("people", []):
             person = m.Person(name=p["name"], kind=p.get("kind") or "family",
@@ -955,8 +998,11 @@ def import_pack(session: Session, data: dict, *, today: date, worker: str | None
                 session.add(m.VisitAddendum(visit_id=visit.id, written_at=_dt(a["written_at"]),
                                             author_name=a.get("author_name") or "",
                                             text=a["text"]))
+        carried = []
         for raw in data.get("meetings", []):
-            session.add(_meeting(child, raw))
+            row = _meeting(child, raw)
+            session.add(row)
+            carried.append((row, raw))
         for raw in data.get("decisions", []):
             session.add(m.Decision(child_id=child.id, episode_id=None,
                                    **_typed(m.Decision, DECISION_FIELDS, raw, "decisions")))
@@ -975,9 +1021,10 @@ def import_pack(session: Session, data: dict, *, today: date, worker: str | None
                         **_typed(m.SupportReview, REVIEW_FIELDS, r, "reviews")))
         for row, raw in enumerate(data.get("circumstances", []), start=1):
             session.add(_circumstance(child, raw, row))
-        if data.get("plan"):
-            _import_plan(session, child, episode, _version_from(data["plan"]), authority,
-                         move)
+        renamed = _import_plan(session, child, episode, _version_from(data["plan"]),
+                               authority, move) if data.get("plan") else {}
+        for row, raw in carried:
+            _meeting_record(session, row, raw, keys, renamed)
         _import_practice(session, child, data)
         session.flush()
     except PackError:
@@ -1019,6 +1066,111 @@ def _meeting(child: m.Child, raw) -> m.Meeting:
         row["booked_by"] = ""
         return m.Meeting(child_id=child.id, episode_id=None, **row)
     return m.Meeting(child_id=child.id, episode_id=None, created_at=booked_at, **row)
+
+
+def minutes_carried(data: dict) -> bool:
+    """Whether the pack carries its meetings' minutes, who was invited and who the minutes
+    went to: False for a pack with meetings made before they travelled (no `minutes`), which
+    imports all the same."""
+    return all(not isinstance(raw, dict) or "minutes" in raw
+               for raw in data.get("meetings", []))
+
+
+def older_pack_notes(data: dict) -> tuple[str, ...]:
+    """What a pack made by an older cintui leaves out, a sentence each (the import says
+    them; nothing is refused for them)."""
+    return tuple(note for carried, note in (
+        (booked_by_carried(data), "The pack does not say who booked its meetings (made by an "
+         "older cintui): the record says their booker was not recorded."),
+        (minutes_carried(data), "The pack does not carry its meetings' minutes (made by an "
+         "older cintui): ask the sending authority for them.")) if not carried)
+
+
+def _each(raw: dict, name: str) -> list:
+    value = raw.get(name) or []
+    if not isinstance(value, list):
+        raise PackError("pack", f"meetings.{name}: not a list")
+    return value
+
+
+def _meeting_record(session: Session, row: m.Meeting, raw: dict,
+                    people: dict[str, uuid.UUID], renamed: dict[uuid.UUID, uuid.UUID]) -> None:
+    """What was said and decided at a pack's meeting: its minutes, who was invited (and
+    came) and who the minutes were sent to (BEX 4: the receiving worker reads them as the
+    sending authority held them). A person of the child's is theirs here by their key in the
+    pack's people, else named only (one no longer linked to the child there)."""
+    def person(key) -> uuid.UUID | None:
+        return people.get(str(key)) if key else None
+
+    row.minutes = _minutes(raw.get("minutes"), person, renamed)
+    for position, r in enumerate(_each(raw, "invitees")):
+        values = _typed(m.MeetingInvitee, INVITEE_FIELDS, r, "invitees")
+        if values.get("attendance", "invited") not in ATTENDANCE:
+            raise PackError("pack", f"invitees.attendance: {str(values['attendance'])[:40]!r} "
+                            "is not one of " + ", ".join(ATTENDANCE))
+        session.add(m.MeetingInvitee(
+            meeting_id=row.id, person_id=person(r.get("person_key")), position=position,
+            **{**values, "name": values["name"][:200], "role": (values.get("role") or "")[:200]}))
+    for r in _each(raw, "distribution"):
+        values = _typed(m.MeetingDistribution, DISTRIBUTION_FIELDS, r, "distribution")
+        if values.get("method", "email") not in meetings.DISTRIBUTION_METHODS:
+            raise PackError("pack", f"distribution.method: {str(values['method'])[:40]!r} is "
+                            "not one of " + ", ".join(meetings.DISTRIBUTION_METHODS))
+        session.add(m.MeetingDistribution(
+            meeting_id=row.id, person_id=person(r.get("person_key")),
+            **{**values, "recipient": values["recipient"][:200]}))
+    session.add(row)
+
+
+def _minutes(held, person, renamed: dict[uuid.UUID, uuid.UUID]) -> str:
+    """The minutes from the pack as the store keeps them (JSON), "" for none: each value as
+    cintui writes it (else refused, naming it), plain text (output is inert), its people
+    and the plan's needs and actions under their keys here (a need no longer in the plan
+    keeps the key it had there, naming nothing here); the plan version it reviewed is not
+    here, so not named."""
+    if held is None:
+        return ""
+    if not isinstance(held, dict):
+        raise PackError("pack", "meetings.minutes: not an object (the minutes as cintui "
+                        "writes them)")
+    try:
+        minutes = Minutes.from_dict(held)
+    except KeyError as exc:
+        raise PackError("pack", f"meetings.minutes: {str(exc)[:40]} is missing") from None
+    except (TypeError, ValueError, AttributeError, OverflowError):
+        raise PackError("pack", "meetings.minutes: a value in them is of the wrong kind "
+                        "(text where a date, a key or a number belongs?)") from None
+    for name, value in minutes.to_dict().items():
+        if name in held and held[name] != value:
+            raise PackError("pack", f"meetings.minutes.{name}: not as cintui writes it (a "
+                            "value of the wrong kind?)")
+        if problem := _control_in(value):
+            raise PackError("pack", f"meetings.minutes.{name}: {problem}")  # output is inert
+
+    def key(k: uuid.UUID | None) -> uuid.UUID | None:
+        return renamed.get(k, k) if k else k
+
+    minutes = replace(
+        minutes, reviewed_version=None,
+        attendance=tuple(replace(i, person_id=person(i.person_id)) for i in minutes.attendance),
+        items=tuple(replace(i, need_key=key(i.need_key), actions=tuple(
+            replace(a, key=key(a.key)) for a in i.actions)) for i in minutes.items),
+        new_concerns=tuple(replace(c, key=key(c.key)) for c in minutes.new_concerns),
+        agreed_actions=tuple(replace(a, need_key=key(a.need_key))
+                             for a in minutes.agreed_actions))
+    return json.dumps(minutes.to_dict())
+
+
+def _control_in(value) -> str | None:
+    """The first control character's problem in any text of `value` (lists and objects
+    looked into), or None."""
+    if isinstance(value, str):
+        return control_problem(value, multiline=True)
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        return next((p for v in value if (p := _control_in(v))), None)
+    return None
 
 
 def _circumstance(child: m.Child, raw, number: int) -> m.Circumstance:
@@ -1104,9 +1256,10 @@ def _import_practice(session: Session, child: m.Child, data: dict) -> None:
 
 
 def _import_plan(session: Session, child: m.Child, episode: m.Episode, version, authority: str,
-                 move: date) -> None:
+                 move: date) -> dict[uuid.UUID, uuid.UUID]:
     """The plan in force, as an agreed v1 received from the other authority: new keys (the
-    RAG history follows them), the same needs, actions, ratings and services."""
+    RAG history follows them), the same needs, actions, ratings and services. Returns each
+    need's and action's key there -> its key here (the minutes carried name them)."""
     plan = m.Plan(child_id=child.id, episode_id=episode.id)
     session.add(plan)
     row = m.PlanVersion(
@@ -1120,11 +1273,15 @@ def _import_plan(session: Session, child: m.Child, episode: m.Episode, version, 
         bottom_lines=version.bottom_lines, if_not_met=version.if_not_met,
         good_enough=version.good_enough)
     session.add(row)
-    needs = []
+    needs, renamed = [], {}
     for need in version.needs:
         key = uuid.uuid4()
-        needs.append(replace(need, key=key, actions=tuple(
-            replace(a, key=uuid.uuid4(), person_id=None) for a in need.actions)))
+        actions = tuple(replace(a, key=uuid.uuid4(), person_id=None) for a in need.actions)
+        renamed.update({old.key: new.key for old, new in zip(need.actions, actions,
+                                                              strict=True) if old.key})
+        if need.key:
+            renamed[need.key] = key
+        needs.append(replace(need, key=key, actions=actions))
         for h in need.rag_history:
             session.add(m.RagChange(
                 child_id=child.id, need_key=key, version_id=row.id, rated_on=h.on,
@@ -1132,11 +1289,13 @@ def _import_plan(session: Session, child: m.Child, episode: m.Episode, version, 
                 maintained_for=h.maintained_for, agreed_at=h.agreed_at,
                 cp_discussion=h.cp_discussion))
     plans._write_content(session, row, replace(version, needs=tuple(needs)))
+    return renamed
 
 
 __all__ = [
     "ACTIVE", "CONSENT_FIELDS", "EndingState", "PACK_FORMAT", "PACK_JSON", "PACK_VERSION",
     "PackError", "StepDownInput", "TransferInput", "booked_by_carried", "check_pack",
+    "minutes_carried", "older_pack_notes",
     "complete_step_down",
     "decide_step_down", "decide_transfer", "ending_json", "import_pack", "latest_ending",
     "mark_sent", "pack_data", "read_pack", "record_step_down", "record_transfer",

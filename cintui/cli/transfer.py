@@ -553,6 +553,8 @@ def import_transfer_pack(
                "meetings": len(data.get("meetings", [])),
                # a pack made before revision 0033 does not say who booked its meetings
                "meetings_booked_by_carried": transfer.booked_by_carried(data),
+               # nor does one made before the minutes travelled carry them (nor invitees)
+               "meetings_minutes_carried": transfer.minutes_carried(data),
                "plan_needs": len((data.get("plan") or {}).get("needs", []))}
     if as_json:
         _echo_json(out)
@@ -566,6 +568,5 @@ def import_transfer_pack(
     if meeting_by:
         typer.echo(f"Hold the transfer-in meeting by {day_words(meeting_by, '—')} (BEX 4: 20 working "
                    "days from the move).")
-    if not out["meetings_booked_by_carried"]:
-        typer.echo("The pack does not say who booked its meetings (made by an older cintui): "
-                   "the record says nothing of it.")
+    for note in transfer.older_pack_notes(data):
+        typer.echo(note)

@@ -130,13 +130,18 @@ def meeting_label(kind: str, held_on: date) -> str:
     return f"{KIND_LABELS.get(kind, kind)} {day_words(held_on)}"
 
 
+BOOKER_NOT_RECORDED = "Booker not recorded"
+
+
 def booked_by_words(by: str, on: date | None, *, long: bool = False) -> str:
     """Who booked a meeting, and when: "Booked by Olu Other on 12 Nov 2026" (`long`: "12
-    November 2026", as a document writes days); "" when it is not known (booked before
-    cintui kept it, or brought in by an import or a transfer pack made before then)."""
+    November 2026", as a document writes days); "Booker not recorded" when it is not known
+    (not made as a booking in cintui: held or cancelled when it came by an import or a
+    transfer pack; or booked before revision 0033 with no trail entry to say who), rather
+    than nothing, which read as a meeting no one booked."""
     by = " ".join(by.split())
     if not by:
-        return ""
+        return BOOKER_NOT_RECORDED
     return f"Booked by {by}" + (f" on {(day_long if long else day_words)(on)}" if on else "")
 
 
@@ -784,7 +789,7 @@ __all__ = [
     "ATTENDANCE", "ATTENDANCE_LABELS", "KIND_LABELS", "MEETING_KINDS", "PRACTICAL",
     "kind_to_book", "labels_as_stored", "labels_in_full", "meeting_label",
     "PRACTICAL_LABELS", "RECOMMENDATIONS", "RECOMMENDATION_LABELS", "STATUSES",
-    "AGREED_FORMAT", "ActionUpdate", "AgreedAction", "Decisions", "Invitee", "Minutes",
+    "AGREED_FORMAT", "BOOKER_NOT_RECORDED", "ActionUpdate", "AgreedAction", "Decisions", "Invitee", "Minutes",
     "MinutesDocument", "NeedUpdate", "NewConcern", "Schedule", "agreed_action_from_line",
     "agreed_action_line", "agreed_action_problems", "left_booked", "named_need",
     "named_need_words", "circulated_on", "held_at_problem",

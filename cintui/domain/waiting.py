@@ -101,7 +101,8 @@ class Waiting:
             return ""
         kept = KEPT[self.record]
         on = self.since if self.on is None else self.on
-        who = f" by {self.by}" if self.by else ""
+        who = f" by {self.by}" if self.by else (
+            ", booker not recorded" if self.record == "meeting_booked" else "")
         recorded = "" if on == self.since else f", recorded {day_words(self.since)}"
         return (f"About {kept.a} {kept.on} {day_words(on)}{who}{recorded}, kept after the "
                 "case closed (TRA, BEX 3)")

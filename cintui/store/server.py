@@ -451,6 +451,57 @@ def _triggers(conn: Connection, server: ServerInfo) -> None:
     ex("DROP TRIGGER IF EXISTS cintui_ending_decided ON ending")
     ex("CREATE TRIGGER cintui_ending_decided BEFORE INSERT OR UPDATE ON ending "
        "FOR EACH ROW EXECUTE FUNCTION cintui_ending_decided()")
+    _meeting_booker(conn)
+
+
+# Who booked a meeting (`meeting.booked_by`, revision 0033) is the login that booked it, by
+# its worker's name as `cases.author` writes it (else the login itself): a booking in a
+# colleague's name, with psql, a doctored client or a laptop's push, is refused, and who
+# booked it is never changed after. A meeting a transfer pack carried (held or cancelled at
+# the other authority, of no episode here, for a child who moved in) keeps its booker
+# there. The owner (and a superuser) are above it, as they are above every check here.
+MEETING_BOOKER = """CREATE OR REPLACE FUNCTION cintui_meeting_booked_by() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+    DECLARE mine text;
+    BEGIN
+      IF session_user = (SELECT pg_get_userbyid(datdba) FROM pg_database
+                         WHERE datname = current_database())
+         OR (SELECT rolsuper FROM pg_roles WHERE rolname = session_user) THEN
+        RETURN NEW;
+      END IF;
+      IF TG_OP = 'UPDATE' THEN
+        IF NEW.booked_by IS DISTINCT FROM OLD.booked_by THEN
+          RAISE EXCEPTION 'cintui: who booked a meeting is kept as it was booked (%), not '
+            'changed after', coalesce(nullif(OLD.booked_by, ''), 'not recorded')
+            USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        RETURN NEW;
+      END IF;
+      mine := left(coalesce((SELECT name FROM worker WHERE username = session_user::text
+                             LIMIT 1), session_user::text), 200);
+      IF NEW.booked_by = '' OR NEW.booked_by = mine
+         OR (NEW.episode_id IS NULL AND NEW.status <> 'scheduled'
+             AND EXISTS (SELECT 1 FROM episode e WHERE e.child_id = NEW.child_id
+                         AND e.moved_in IS NOT NULL)) THEN
+        RETURN NEW;
+      END IF;
+      RAISE EXCEPTION 'cintui: a meeting is booked by the login booking it: % is logged in '
+        'as %, not as %', mine, session_user, NEW.booked_by
+        USING ERRCODE = 'insufficient_privilege';
+    END $$"""
+
+
+def _meeting_booker(conn: Connection) -> None:
+    ex = _runner(conn)
+    if not conn.exec_driver_sql(
+            "SELECT 1 FROM information_schema.columns WHERE table_name = 'meeting' "
+            "AND column_name = 'booked_by' AND table_schema = current_schema()").first():
+        return  # a store before revision 0033: its upgrade runs `init` again
+    ex(MEETING_BOOKER)
+    ex("REVOKE ALL ON FUNCTION cintui_meeting_booked_by() FROM PUBLIC")
+    ex("DROP TRIGGER IF EXISTS cintui_meeting_booked_by ON meeting")
+    ex("CREATE TRIGGER cintui_meeting_booked_by BEFORE INSERT OR UPDATE ON meeting "
+       "FOR EACH ROW EXECUTE FUNCTION cintui_meeting_booked_by()")
 
 
 def _row_security(conn: Connection, server: ServerInfo) -> None:

@@ -240,3 +240,137 @@ def test_a_bad_circumstance_in_a_pack_is_refused_and_nothing_written(
             assert session.exec(select(m.Child)).all() == []
     finally:
         fresh.close()
+
+
+def _approved(store, child_id) -> None:
+    with store.session(ACTOR) as session:
+        transfer.record_transfer(session, child_id, transfer.TransferInput(
+            receiving_authority="Exampleshire County Council", receiving_contact="Duty team",
+            move_date=date(2026, 11, 16), consent_to_share="given", moves_count=1),
+            on=date(2026, 11, 16), by="Wendy Worker", today=TODAY)
+        transfer.decide_transfer(session, child_id, approve=True, rationale="Moved county",
+                                 on=date(2026, 11, 17), today=TODAY, by=MANAGER, actor=ACTOR)
+
+
+def _said_at_meetings(session, child_id) -> list[tuple]:
+    """What a worker reads of each minuted meeting (`cintui export minutes`, the Meetings
+    tab): who came and how, each Amber or Red discussed, new concerns, the actions agreed,
+    the views and the decisions; and who the minutes went to."""
+    from cintui.casework import meetings
+
+    out = []
+    for row in session.exec(select(m.Meeting).where(m.Meeting.child_id == child_id,
+                                                    m.Meeting.minutes != "")
+                            .order_by(m.Meeting.held_on)).all():
+        doc = meetings.minutes_document(session, row.id, TODAY)
+        said = doc.minutes
+        out.append((
+            row.kind, row.held_on,
+            tuple((p.name, p.role, p.is_parent, p.attendance) for p in said.attendance),
+            tuple((i.need, i.rag_before, i.update, i.impact, i.rag_after) for i in said.items),
+            tuple(c.text for c in said.new_concerns),
+            tuple((a.what, a.who, a.by_when) for a in said.agreed_actions),
+            said.childs_views, said.parents_views, said.significant_events, said.decisions,
+            doc.sent_to))
+    return out
+
+
+def test_a_meetings_minutes_attendance_and_decisions_go_with_the_child_bex_4(
+        source, tmp_path, new_db):
+    """BEX 4: the pack carried each past meeting's date and outcome but not its minutes, so
+    the receiving worker did not know who came, what was said of each need, the actions
+    agreed (what, who, by when), the child's and parents' views or the decisions, nor who
+    the minutes went to. They travel now, and read back there as they did here; a person of
+    the child's invited is theirs there too."""
+    from cintui.casework import meetings
+
+    child_id = richest_child(source)
+    _approved(source, child_id)
+    with source.read() as session:
+        want = _said_at_meetings(session, child_id)
+        docs = transfer.transfer_documents(session, child_id, TODAY)
+    assert want and all(any(said[n] for said in want) for n in (2, 3, 6, 9, 10))  # carried
+    write_transfer_pack(docs, tmp_path / "pack")
+    fresh, new_id = received(new_db, tmp_path / "pack")
+    try:
+        with fresh.read() as session:
+            got = _said_at_meetings(session, new_id)
+            people = {p.id for p in session.exec(select(m.Person)).all()}
+            held = session.exec(select(m.Meeting).where(m.Meeting.child_id == new_id,
+                                                        m.Meeting.minutes != "")).all()
+            came = [i for r in held
+                    for i in meetings.load_meeting(session, r.id).schedule.invitees]
+            rows = meetings.list_meetings(session, new_id, plans.cases.store_policy(session))
+    finally:
+        fresh.close()
+    assert got == want
+    linked = [i.person_id for i in came if i.person_id]
+    assert linked and set(linked) <= people  # the receiving store's people, not the sender's
+    assert {r.id for r in rows if r.has_minutes} == {r.id for r in held}
+
+
+def test_a_pack_made_before_minutes_travelled_imports_and_says_so_bex_4(
+        source, tmp_path, new_db):
+    """BEX 4: a pack from an older cintui (its meetings without minutes, invitees or who
+    the minutes went to) imports as before, and the import says what it lacks."""
+    child_id = richest_child(source)
+    _approved(source, child_id)
+    with source.read() as session:
+        data = transfer.pack_data(session, child_id, TODAY)
+    assert transfer.older_pack_notes(data) == ()
+    for meeting in data["meetings"]:
+        del meeting["minutes"], meeting["invitees"], meeting["distribution"]
+    assert transfer.older_pack_notes(data) == (
+        "The pack does not carry its meetings' minutes (made by an older cintui): ask the "
+        "sending authority for them.",)
+    fresh = open_store(new_db("receiving.db"), None)
+    try:
+        with fresh.session(ACTOR) as session:
+            new_id = transfer.import_pack(session, data, today=TODAY).id
+        with fresh.read() as session:
+            rows = session.exec(select(m.Meeting).where(m.Meeting.child_id == new_id)).all()
+            assert len(rows) == len(data["meetings"])
+            assert all(r.minutes == "" for r in rows)
+    finally:
+        fresh.close()
+
+
+def _minuted(data) -> dict:
+    return next(r for r in data["meetings"] if r["minutes"] and r["minutes"]["attendance"])
+
+
+@pytest.mark.parametrize(("spoil", "said"), [
+    (lambda r: r["minutes"].update(childs_views="Fine\x1b[2J"),
+     r"meetings.minutes.childs_views: contains a control character \(U\+001B ESC\)"),
+    (lambda r: r["minutes"].update(agreed_actions=[{"what": "Call", "by_when": "soon"}]),
+     "meetings.minutes: a value in them is of the wrong kind"),
+    (lambda r: r["minutes"]["attendance"][0].update(is_parent="yes"),
+     "meetings.minutes.attendance: not as cintui writes it"),
+    (lambda r: r["minutes"].pop("held_on"), "meetings.minutes: 'held_on' is missing"),
+    (lambda r: r.update(minutes="Everyone agreed"), "meetings.minutes: not an object"),
+    (lambda r: r.update(invitees=[{"name": "Mum", "attendance": "maybe"}]),
+     "invitees.attendance: 'maybe' is not one of invited, present"),
+    (lambda r: r.update(distribution=[{"recipient": "Mum"}]),
+     "distribution: an entry has no sent_on"),
+    (lambda r: r.update(invitees="Mum, Dad"), "meetings.invitees: not a list")])
+def test_damaged_minutes_in_a_pack_are_refused_and_nothing_written(
+        source, tmp_path, new_db, spoil, said):
+    """Minutes from another authority's system are checked as the rest of a pack is: a value
+    not as cintui writes it, or text with a control character in it (output is inert), is
+    refused in one line naming where, and nothing is written."""
+    child_id = richest_child(source)
+    _approved(source, child_id)
+    with source.read() as session:
+        data = transfer.pack_data(session, child_id, TODAY)
+    spoil(_minuted(data))
+    fresh = open_store(new_db("receiving.db"), None)
+    try:
+        with pytest.raises(transfer.PackError, match=said) as refused, \
+                fresh.session(ACTOR) as session:
+            transfer.import_pack(session, data, today=TODAY)
+        assert "\n" not in str(refused.value)
+        with fresh.read() as session:
+            assert session.exec(select(m.Child)).all() == []
+            assert session.exec(select(m.MeetingInvitee)).all() == []
+    finally:
+        fresh.close()

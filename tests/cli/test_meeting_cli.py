@@ -542,14 +542,31 @@ def test_a_booked_meeting_says_who_booked_it_and_when(cli, demo_store, store, mo
     assert "of 19 Jan 2027: booked by" not in text and "of 30 Nov 2026: booked by" not in text
 
 
-def test_a_meeting_booked_before_cintui_kept_who_booked_it_says_nothing_of_it(cli, demo_store):
-    """A meeting whose booker is not known (booked before revision 0033, or brought in by an
-    import or a transfer pack; here the demo's held meetings, made with none) has no booking
-    line, and `null` in JSON; the list says the booking of the meetings still booked alone."""
+def test_a_meeting_whose_booker_is_not_known_says_booker_not_recorded(cli, demo_store):
+    """A meeting whose booker is not known (booked before revision 0033 with no trail entry
+    to say who, or brought in held by an import or a transfer pack; here the demo's held
+    meetings, made with none, and a booking whose booker is blanked as before 0033) has
+    `null` in JSON, and the list says "booker not recorded" of one still booked: it said
+    nothing, which read as no one to ask about it."""
+    from cintui.store.models import Meeting
+
     rows = listed(cli, demo_store)
     held = [r for r in rows if r["status"] == "held"]
     assert held and all(r["booked_by"] is None and r["booked_on"] is None for r in held)
+    old = book(cli, demo_store)
+    store = open_store(demo_store, None)
+    try:
+        with store.engine.begin() as conn:  # as a store before 0033 left it
+            conn.execute(Meeting.__table__.update().where(Meeting.__table__.c.id ==
+                                                          uuid.UUID(old)).values(booked_by=""))
+    finally:
+        store.close()
     text = cli("meeting", "list", WITH_PLAN, "--db", demo_store, *DAY).out
+    rows = listed(cli, demo_store)
+    (booked,) = [r for r in rows if r["id"] == old]
+    assert booked["booked_by"] is None
+    assert booked["held_on"] == "2026-11-30"
+    assert "CIN review meeting of 30 Nov 2026: booker not recorded" in text.splitlines(), text
     said = [line for line in text.splitlines() if ": booked by " in line]
     assert len(said) == len([r for r in rows if r["status"] == "scheduled" and r["booked_by"]])
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import stat
+from datetime import date
 
 import pytest
 from docx import Document
@@ -497,6 +498,77 @@ def test_a_pack_made_before_meetings_kept_their_booker_still_imports_and_says_so
             in result.out), result.out
     assert set(bookers(cli, receiving, ref).values()) == {(None, None)}
     assert len(bookers(cli, receiving, ref)) == 2
+
+
+def minuted_final_meeting(db, ref) -> None:
+    """The final meeting minuted as the app keeps minutes: Mum came, Dad sent apologies, an
+    action agreed, the child's views, the minutes sent to Mum."""
+    from cintui.domain.meeting import AgreedAction, Decisions, Invitee, Minutes
+    from cintui.store import models as m
+
+    store = open_store(db, None)
+    try:
+        with store.session("test.worker") as session:
+            row = session.exec(select(m.Meeting).join(Child, Child.id == m.Meeting.child_id)
+                               .where(Child.reference == ref, m.Meeting.kind == "final")).one()
+            row.minutes = json.dumps(Minutes(
+                kind="final", held_on=row.held_on,
+                attendance=(Invitee("Mary Mum", "Mother", is_parent=True, attendance="present"),
+                            Invitee("Dave Dad", "Father", is_parent=True,
+                                    attendance="apologies")),
+                agreed_actions=(AgreedAction("Pass the school's plan on", "Wendy Worker",
+                                             date(2026, 11, 20)),),
+                childs_views="I want to keep seeing my counsellor at the new school.",
+                decisions=Decisions(still_in_need=True, recommendation="step_down",
+                                    notes="Step down once settled")).to_dict())
+            session.add(m.MeetingDistribution(meeting_id=row.id, recipient="Mary Mum",
+                                              sent_on=date(2026, 11, 14)))
+    finally:
+        store.close()
+
+
+def test_the_minutes_go_with_the_child_and_read_back_there_bex_4(cli, demo_store, ref,
+                                                                  tmp_path, new_db):
+    """BEX 4: the receiving authority got the final meeting but not its minutes: not who
+    came, the child's views, the actions agreed or the decisions. They come with it: the
+    receiving worker exports the minutes there, and the subject access response there holds
+    them (UK GDPR Art. 15). A pack from an older cintui imports and says it has none."""
+    approved_transfer(cli, demo_store, ref)
+    minuted_final_meeting(demo_store, ref)
+    ok(cli, demo_store, "export", "transfer-pack", ref, "-o", tmp_path / "pack")
+    receiving = new_db("receiving.db")
+    result = run(cli, receiving, "import", "transfer-pack", tmp_path / "pack")
+    assert result.code == 0, result.err
+    assert "minutes" not in result.out  # nothing missing from this pack
+    written = run(cli, receiving, "export", "minutes", ref, "--latest", "-o",
+                  tmp_path / "final.md")
+    assert written.code == 0, written.err
+    said = " ".join((tmp_path / "final.md").read_text().split())
+    for words in ("Mary Mum", "Dave Dad", "I want to keep seeing my counsellor at the new "
+                  "school.", "Pass the school's plan on", "Step down once settled"):
+        assert words in said, words
+    (tmp_path / "sar").mkdir()
+    ok(cli, receiving, "export", "subject-access", ref, "--requested-by", "Mother",
+       "-o", tmp_path / "sar")
+    (held,) = (tmp_path / "sar").glob("*.json")
+    records = json.loads(held.read_text())["records"]
+    assert "keep seeing my counsellor" in json.dumps(records["meeting"])
+    assert [r["recipient"] for r in records["meeting_distribution"]] == ["Mary Mum"]
+
+    file = tmp_path / "pack" / "transfer-pack.json"
+    pack = json.loads(file.read_text())
+    for meeting in pack["meetings"]:
+        del meeting["minutes"]
+    pack["child"]["reference"] = "OLDER1"
+    file.write_text(json.dumps(pack))
+    older = run(cli, receiving, "import", "transfer-pack", tmp_path / "pack")
+    assert older.code == 0, older.err
+    assert ("The pack does not carry its meetings' minutes (made by an older cintui): ask "
+            "the sending authority for them.") in older.out
+    pack["child"]["reference"] = "OLDER2"
+    file.write_text(json.dumps(pack))
+    assert ok(cli, receiving, "import", "transfer-pack", tmp_path / "pack")[
+        "meetings_minutes_carried"] is False
 
 
 def test_a_packs_booker_without_a_day_or_of_the_wrong_kind_bex_4(cli, demo_store, ref,

@@ -437,13 +437,35 @@ def test_a_meetings_name_is_written_in_full_for_the_family_and_short_on_screen()
 
 
 def test_who_booked_a_meeting_in_words():
-    """"Booked by Olu Other on 12 Nov 2026" (a document: "12 November 2026"); nothing when
-    who booked it is not known (booked before cintui kept it, or brought in)."""
+    """"Booked by Olu Other on 12 Nov 2026" (a document: "12 November 2026"); "Booker not
+    recorded" when who booked it is not known (brought in held, or booked before cintui kept
+    it with no trail entry to say who): nothing read as a meeting no one booked."""
     from cintui.domain.meeting import booked_by_words
 
     on = date(2026, 11, 12)
     assert booked_by_words("Olu Other", on) == "Booked by Olu Other on 12 Nov 2026"
     assert booked_by_words(" Olu  Other ", on, long=True) == \
         "Booked by Olu Other on 12 November 2026"
-    assert booked_by_words("", on) == "" and booked_by_words("  ", None) == ""
+    assert booked_by_words("", on) == booked_by_words("  ", None) == "Booker not recorded"
     assert booked_by_words("Olu Other", None) == "Booked by Olu Other"
+
+
+def test_a_decision_about_a_meeting_whose_booker_is_not_known_says_so_tra_bex_3():
+    """TRA, BEX 3: the decision form for a meeting booked after its case closed names who
+    booked it, or says the booker was not recorded (a booking from before revision 0033):
+    the manager knows whom to ask, or that there is no one the record names."""
+    from cintui.domain.waiting import Waiting
+
+    def about(by: str) -> str:
+        return Waiting("c1", "CIN1", "Nell Quill", "amira", "after_closure",
+                       date(2026, 11, 21), by=by, record="meeting_booked",
+                       on=date(2026, 11, 22)).about
+
+    assert about("Amira Khan") == ("About a meeting booked for 22 Nov 2026 by Amira Khan, "
+                                   "recorded 21 Nov 2026, kept after the case closed (TRA, "
+                                   "BEX 3)")
+    assert about("") == ("About a meeting booked for 22 Nov 2026, booker not recorded, "
+                         "recorded 21 Nov 2026, kept after the case closed (TRA, BEX 3)")
+    visit = Waiting("c1", "CIN1", "Nell Quill", "amira", "after_closure", date(2026, 11, 21),
+                    record="visit", on=date(2026, 11, 21))
+    assert "not recorded" not in visit.about

@@ -364,7 +364,8 @@ async def test_the_highlighted_meeting_says_who_booked_it_and_when(demo_store, c
     """The Meetings tab: under the table, the highlighted meeting's booking, "Booked by Olu
     Other on 7 Dec 2026": the worker the app writes as when the form books it (kept with
     the meeting: a worker's login on a team server may not read the audit trail). A
-    meeting whose booker is not known (the demo's held ones) says nothing of it."""
+    meeting whose booker is not known (the demo's held ones) says "Booker not recorded"
+    (it said nothing, which read as a meeting no one booked)."""
     from cintui.domain.calendar import england_time
     from cintui.domain.dates import day_words
 
@@ -395,7 +396,7 @@ async def test_the_highlighted_meeting_says_who_booked_it_and_when(demo_store, c
         table.move_cursor(row=table.row_count - 1)  # the demo's initial meeting: held
         await settle(pilot)
         assert "held" in str(table.get_row_at(table.row_count - 1)[3])
-        assert text_of(screen, "#meeting-detail") == ""
+        assert text_of(screen, "#meeting-detail") == "Booker not recorded"
         for _ in range(table.row_count - 1 - booked_at):  # up, key by key, to the booking
             await pilot.press("up")
         await settle(pilot)

@@ -228,7 +228,8 @@ async def test_transfer_in_from_the_palette_imports_the_pack_and_opens_the_child
     """BEX 4, the receiving worker: Ctrl+P → "Transfer-in", a wrong folder is refused with
     the reason and nothing written; the pack's folder creates the child, whose record opens
     with the transfer-in meeting clock running, and whose Meetings tab says who booked a
-    meeting there and when (revision 0033: the pack carries it)."""
+    meeting there and when (revision 0033: the pack carries it); the minutes came too, so
+    the notice says nothing is missing from the pack."""
     from textual.screen import Screen
 
     from cintui.app import CintuiApp
@@ -289,10 +290,14 @@ async def test_transfer_in_from_the_palette_imports_the_pack_and_opens_the_child
         await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
         assert reference in str(app.screen.query_one("#child-header").render())
+        said = " ".join(str(n.message) for n in app._notifications)
+        assert "hold the transfer-in meeting" in said and "older cintui" not in said, said
         look = open_store(receiving, None)
         try:
             with look.read() as session:
                 booked = session.exec(select(m.Meeting).where(m.Meeting.booked_by != "")).one()
+                # BEX 4: what was said and decided came too (the pack carries the minutes)
+                assert session.exec(select(m.Meeting).where(m.Meeting.minutes != "")).all()
         finally:
             look.close()
         screen = app.screen

@@ -83,7 +83,7 @@ def test_revisions_are_one_line_named_after_their_files():
     assert walked == list(migrate.known_revisions()) == [
         "0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0012",
         "0014", "0015", "0016", "0017", "0018", "0019", "0020", "0021", "0022", "0023", "0024", "0025",
-        "0026", "0027", "0028", "0029", "0030", "0031", "0032", "0033"]
+        "0026", "0027", "0028", "0029", "0030", "0031", "0032", "0033", "0034"]
     assert script.get_heads() == [migrate.head_revision()]
     for rev in script.walk_revisions():
         assert Path(rev.path).name.startswith(rev.revision + "_")
@@ -333,3 +333,50 @@ def down_to_0021(store) -> None:
         finally:
             if sqlite:
                 driver_execute(conn, "PRAGMA foreign_keys = ON")
+
+
+def test_upgrading_to_0034_gives_meetings_booked_before_0033_their_booker_from_the_trail(
+        new_store):
+    """A store from before revision 0033 kept no booker on its meetings; the audit trail's
+    insert entry of each meeting made as a booking names the login that booked it. The
+    upgrade writes the worker's name there (the login, for one with no worker), as an
+    audited change: verify still passes. A meeting not made as a booking (a caseload
+    import's, held there) stays not known. SQLite and PostgreSQL."""
+    from cintui.casework import cases, meetings
+    from cintui.store import models as m
+    from tests.conftest import TODAY
+
+    store = new_store("old.db")
+    with store.session("setup") as session:
+        cases.set_store_policy(session, "england")
+        session.add(Worker(username="amira", name="Amira Khan", role="social_worker"))
+    with store.session("amira") as session:
+        child_id = cases.add_child(session, cases.NewChild(
+            first_name="Ada", last_name="Old", dob=date(2015, 3, 1),
+            referral_date=date(2026, 10, 1), worker="amira"), TODAY).id
+    at = datetime(2026, 12, 1, 10, tzinfo=UTC)
+    booked = {}
+    for actor, kind, status in (("amira", "initial", "scheduled"),
+                                ("ola.admin", "review", "scheduled"),  # a login, no worker
+                                ("amira", "final", "held")):  # as a caseload import makes one
+        with store.session(actor) as session:  # as cintui before 0033 wrote them: no booker
+            row = m.Meeting(child_id=child_id, kind=kind, held_on=at.date(), starts_at=at,
+                            status=status, held=status == "held")
+            session.add(row)
+            booked[kind] = row.id
+    with store.engine.connect() as conn, conn.begin():
+        command.downgrade(migrate.alembic_config(conn), "0032")
+    assert migrate.upgrade(store.engine) == "0032"  # as opening the store does
+
+    with store.read() as session:
+        rows = {r.kind: r for r in meetings.list_meetings(session, child_id,
+                                                          cases.store_policy(session))}
+    assert {k: (r.booked_by, r.booked_on is not None) for k, r in rows.items()} == {
+        "initial": ("Amira Khan", True), "review": ("ola.admin", True), "final": ("", False)}
+    report = verify(store)
+    assert report.ok, (report.problem, report.unaudited)
+    with store.read() as session:
+        entries = session.exec(select(m.AuditEntry).where(
+            m.AuditEntry.entity == "meeting", m.AuditEntry.action == "update")).all()
+    assert sorted(e.entity_id for e in entries) == sorted(
+        booked[k].hex for k in ("initial", "review"))
