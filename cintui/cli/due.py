@@ -64,8 +64,9 @@ def due(ctx: typer.Context, worker: WorkerOption = None, team: TeamOption = None
     if worker and team:
         raise CliError("give --worker or --team, not both")
     # What a due list makes (~500,000 rows, strings, facts and items for 5,000 children)
-    # holds no cycle and is freed as it goes: a collection would only walk it (~5% of
-    # `due --json`'s CPU there). Paused for the command, as `__main__` pauses it for loading.
+    # holds no cycle and is freed as it goes: a collection would only walk it (~2% of
+    # `due --json`'s instructions there). Paused for the command, as `__main__` pauses it
+    # while the command line loads.
     collecting = gc.isenabled()
     gc.disable()
     try:
