@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, NamedTuple
 
-from cintui.domain.calendar import england_time
+from cintui.domain.calendar import england_day, england_time
 from cintui.domain.dates import day_words
 from cintui.domain.policy import PolicyProfile
 from cintui.domain.records import Record
@@ -181,7 +181,7 @@ def _instant(value) -> datetime:
 
 def _visit_day(value) -> date:
     """The day in England of a stored visit instant."""
-    return england_time(_instant(value)).date()
+    return england_day(_instant(value))
 
 
 def as_uuid(value) -> uuid.UUID:

@@ -104,12 +104,30 @@ def _shown(found: re.Match[str]) -> str:
     return f"<U+{code:04X}>"
 
 
+# The characters `inert` replaces that Latin-1 text can hold (a bidi override cannot), as
+# the bytes of its Latin-1 encoding: C0 but tab and line feed, DEL, and C1 unless c0_only.
+_C0_DEL_BYTES = bytes((*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F))
+_LATIN1_REPLACED = {True: _C0_DEL_BYTES, False: _C0_DEL_BYTES + bytes(range(0x80, 0xA0))}
+
+
 def inert(text: str, *, c0_only: bool = False) -> str:
     """`text` safe to print to a terminal: each control character (but line feed and tab)
     is replaced by a visible stand-in, ESC by ␛, a C1 control or bidi override by <U+202E>.
 
     `c0_only`: the C0 controls and DEL alone, the characters JSON always escapes, so that
-    JSON text (the audit trail, whose hashes cover it) reads back unchanged."""
+    JSON text (the audit trail, whose hashes cover it) reads back unchanged.
+
+    Text of Latin-1 characters alone (English, most names, JSON: a 6 MB due list) is
+    checked as bytes first, in a few milliseconds against the pattern's ~50 and returned
+    as it is when none is there; other text, or text with one, goes through the pattern."""
+    try:
+        raw = text.encode("latin-1")
+    except UnicodeEncodeError:
+        pass
+    else:
+        replaced = _LATIN1_REPLACED[c0_only]
+        if len(raw.translate(None, replaced)) == len(raw):
+            return text
     return (_C0_DEL if c0_only else _MULTI_LINE).sub(_shown, text)  # tab, line feed harmless
 
 

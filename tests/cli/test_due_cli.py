@@ -191,6 +191,19 @@ def test_bad_input_is_one_line_and_exit_2(cli, demo_store):
     assert result.code == 2 and "Traceback" not in result.err
 
 
+def test_a_process_running_due_goes_on_collecting_its_garbage(cli, demo_store):
+    """`due` pauses Python's garbage collector while it reads (nothing it makes needs one);
+    a process that runs it among other commands (`cintui each`, a script calling
+    `cli.run`) collects again afterwards, after a list and after a refusal alike."""
+    import gc
+
+    assert gc.isenabled()
+    assert _due(cli, demo_store, "--json").code == 0
+    assert gc.isenabled()
+    assert _due(cli, demo_store, "--worker", "nobody.here").code == 2
+    assert gc.isenabled()
+
+
 def test_an_encrypted_store_is_read_with_the_passphrase(cli, encrypted_demo_store, monkeypatch):
     monkeypatch.setenv("CINTUI_PASSPHRASE", PASSPHRASE)
     result = _due(cli, encrypted_demo_store, "--json")

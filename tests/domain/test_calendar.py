@@ -6,11 +6,11 @@ is in the docstring or a comment so a reader can check it without running anythi
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import holidays
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cintui.domain.calendar import (
@@ -19,6 +19,8 @@ from cintui.domain.calendar import (
     add_months,
     add_weeks,
     england_calendar,
+    england_day,
+    england_time,
 )
 
 CAL = england_calendar()
@@ -300,3 +302,72 @@ def test_working_days_between_is_antisymmetric_and_bounded(a, b):
     forward = CAL.working_days_between(a, b)
     assert forward == -CAL.working_days_between(b, a)
     assert abs(forward) <= abs((b - a).days)
+
+
+def naive_between(cal: WorkingCalendar, start: date, end: date) -> int:
+    """Reference: working days in (start, end] counted one day at a time (minus those in
+    (end, start] when end is earlier)."""
+    lo, hi = min(start, end), max(start, end)
+    count = sum(cal.is_working_day(lo + timedelta(days=i)) for i in range(1, (hi - lo).days + 1))
+    return count if end >= start else -count
+
+
+# Calendars of this module's own (not the shared one), asked across every example: each
+# remembers its answers from the first ask on, and its table grows as far dates are asked.
+_OWN = (WorkingCalendar(), WorkingCalendar(extra_closures=[date(2026, 12, 24)]))
+
+
+# No deadline: a far date grows a calendar's table (a few years of holidays), slower on a
+# busy machine than hypothesis's 200 ms; timing belongs in bench/.
+@settings(deadline=None)
+@given(st.dates(min_value=date(2018, 1, 1), max_value=date(2032, 12, 31)),
+       st.lists(st.integers(min_value=-400, max_value=400), min_size=1, max_size=8))
+def test_working_days_left_remembered_agree_with_a_day_by_day_count(today, offsets):
+    """DOMAIN.md §6: the working days left to a due date (weekends and England's bank
+    holidays, substitute days included, left out) are the same when a calendar is asked
+    again from its remembered answers, after its table grew to other years, and with an
+    authority's own closure day."""
+    for cal in _OWN:
+        for offset in offsets * 2:  # each asked twice: the second from the remembered count
+            due = today + timedelta(days=offset)
+            assert cal.working_days_between(today, due) == naive_between(cal, today, due)
+        far = cal.add_working_days(today, 3_000)  # the table grows: an answer still holds
+        for offset in offsets:
+            due = today + timedelta(days=offset)
+            assert cal.working_days_between(today, due) == naive_between(cal, today, due)
+        assert cal.working_days_between(today, far) == 3_000
+
+
+def test_a_closure_day_counts_out_of_the_working_days_left():
+    """DOMAIN.md §6 with an authority's closure (Christmas Eve 2026, a Thursday): from
+    Monday 21 December to Tuesday 29 December is 22, 23 and 29 December (24 closed, 25 and
+    28 the bank holidays): 3 working days; on the shared calendar 4."""
+    closed = WorkingCalendar(extra_closures=[date(2026, 12, 24)])
+    assert closed.working_days_between(date(2026, 12, 21), date(2026, 12, 29)) == 3
+    assert closed.working_days_between(date(2026, 12, 21), date(2026, 12, 29)) == 3
+    assert CAL.working_days_between(date(2026, 12, 21), date(2026, 12, 29)) == 4
+
+
+@given(st.datetimes(min_value=datetime(1840, 1, 1), max_value=datetime(2100, 12, 31)))
+def test_a_visits_day_in_england_is_its_wall_clock_day(at):
+    """WIR 2.11: the visit clock counts from the day a visit happened in England. The
+    quick answer (the UTC day before 23:00, since 1972) is the zone's own, every year from
+    before railway time (1847) through double summer time (1941-1947, 2 hours ahead)."""
+    assert england_day(at) == england_time(at).date()
+
+
+@given(st.datetimes(min_value=datetime(1970, 1, 1), max_value=datetime(2100, 12, 31)),
+       st.sampled_from([UTC, timezone(timedelta(hours=-5)), timezone(timedelta(hours=9))]))
+def test_a_visits_day_read_with_its_zone_is_the_day_in_england(at, zone):
+    """A server gives instants with their zone: the day is England's, not that zone's."""
+    at = at.replace(tzinfo=zone)
+    assert england_day(at) == england_time(at).date()
+
+
+def test_a_visit_late_in_the_evening_in_summer_is_the_next_day_in_utc():
+    """WIR 2.11: 23:30 UTC on 1 July 2026 is 00:30 on 2 July in British Summer Time (the day
+    the visit counts from); the same hour on 1 December (GMT) stays 1 December, as does
+    22:59 UTC in summer (23:59 here)."""
+    assert england_day(datetime(2026, 7, 1, 23, 30)) == date(2026, 7, 2)
+    assert england_day(datetime(2026, 12, 1, 23, 30)) == date(2026, 12, 1)
+    assert england_day(datetime(2026, 7, 1, 22, 59)) == date(2026, 7, 1)

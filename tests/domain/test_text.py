@@ -1,5 +1,10 @@
 """Plain text only (Trust: output is inert)."""
 
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
 from cintui.domain.text import control_problem, counted, folded, in_sentence, inert
 
 
@@ -42,6 +47,42 @@ def test_inert_c0_only_leaves_what_json_keeps_raw():
     """The read boundary: JSON never holds a raw C0 control, so the audit trail's JSON,
     which may hold a C1 or bidi character, reads back byte for byte."""
     assert inert("a\x1b[2J\x85\u202eb", c0_only=True) == "a␛[2J\x85\u202eb"
+
+
+# Every character inert replaces, as a pattern written out here (Trust: output is inert).
+_REPLACED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_REPLACED_C0 = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+_TRICKY = st.sampled_from(["\x00", "\t", "\n", "\r", "\x1b", "\x7f", "\x80", "\x85", "\x9b",
+                           "\x9f", "\xa0", "£", "é", "\xff", "Ā", "—", "\u202e", "\u2066",
+                           "\u2069", "\u206a", "ملاك", "😀", "a", " ", "{", "\""])
+_TEXTS = st.one_of(st.text(), st.lists(_TRICKY).map("".join),
+                   st.text(alphabet=st.characters(max_codepoint=0xFF)))
+
+
+def _stand_in(found: re.Match) -> str:
+    """What a terminal is shown instead: a C0 control as its Control Picture (ESC ␛), DEL
+    as ␡, a C1 control or a bidi character as <U+009B>."""
+    code = ord(found[0])
+    return chr(0x2400 + code) if code < 0x20 else "\u2421" if code == 0x7F else f"<U+{code:04X}>"
+
+
+@given(_TEXTS)
+def test_inert_shows_every_control_character_and_changes_nothing_else(text):
+    """Trust: output is inert. Whatever the text (Latin-1 alone, checked as bytes, or any
+    other), each character a terminal would act on is shown by its stand-in where it was,
+    and nothing else changes (tab and line feed stay; c0_only: C0 and DEL alone)."""
+    assert inert(text) == _REPLACED.sub(_stand_in, text)
+    assert inert(text, c0_only=True) == _REPLACED_C0.sub(_stand_in, text)
+
+
+def test_a_long_list_with_one_escape_deep_inside_is_made_inert():
+    """A 6 MB JSON list (as `due --json` writes for 5,000 children) with one ESC or one C1
+    control at its far end: shown, not sent to the terminal."""
+    line = '{"name": "Zoë Abbiss £", "rule": "within 20 working days"},\n'
+    for bad, seen in (("\x1b[2J", "␛[2J"), ("\x9b2J", "<U+009B>2J"), ("\u202e", "<U+202E>")):
+        text = line * 80_000 + bad
+        assert inert(text) == line * 80_000 + seen
+    assert inert(line * 80_000) == line * 80_000
 
 
 def test_counts_are_said_in_the_singular_for_one():
