@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from cintui.store.base import StoreError
+from cintui.store.base import SYNC_ACTOR, StoreError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -620,6 +620,141 @@ def _arrivals(conn: Connection, server: ServerInfo) -> None:
     for fn in ("cintui_arrived(text[])", "cintui_held(text[], text[])"):
         ex(f"REVOKE ALL ON FUNCTION {fn} FROM PUBLIC")
         ex(f"GRANT EXECUTE ON FUNCTION {fn} TO {_q(server.group('worker'))}")
+    _seen_order(conn, server)
+
+
+def _seen_order(conn: Connection, server: ServerInfo) -> None:
+    """Whether a manager's decision had seen a record (BEX 4), by the server's transactions,
+    not by anyone's clock (`store.kept.seen`): a record counts as seen by a decision only if
+    the transactions that brought it had committed when the decision was saved. Kept beside
+    the data, where only the owner and the audit role read them, each written by a trigger
+    or a function the logins cannot bypass:
+
+    - `entry_arrival`: the transaction each laptop entry (`device_entry`) arrived in;
+    - `decision_snapshot`: what had committed when each decision was saved on the server
+      (its `pg_current_snapshot()`): a transaction visible in it had committed by then, one
+      still in flight (a laptop's push not yet committed) had not, whatever the clocks say;
+    - `device_pull`: what had committed when a laptop last pulled from the server
+      (`store.sync.run`), after its chain up to `seq` had arrived: a decision that laptop
+      then made offline saw no later change another laptop brought.
+
+    `cintui_seen` answers, for decisions and records, whether each decision saw each record,
+    to a login only for records and decisions it may see (as `cintui_arrived`)."""
+    from cintui.store.kept import brought
+
+    ex = _runner(conn)
+    audit = _q(server.group("audit"))
+    for table, columns in (
+            ("entry_arrival", "device text NOT NULL, seq bigint NOT NULL, xact xid8 NOT NULL, "
+                              "PRIMARY KEY (device, seq)"),
+            ("decision_snapshot", "id uuid PRIMARY KEY, snapshot pg_snapshot NOT NULL"),
+            ("device_pull", "device text NOT NULL, seq bigint NOT NULL, "
+                            "snapshot pg_snapshot NOT NULL, PRIMARY KEY (device, seq)")):
+        ex(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
+        ex(f"REVOKE ALL ON {table} FROM PUBLIC")
+        ex(f"GRANT SELECT ON {table} TO {audit}")
+    # A record made on the server itself: the transaction that inserted it (data_change).
+    ex("CREATE INDEX IF NOT EXISTS ix_data_change_row ON data_change (row_id)")
+    for table, into, value in (("device_entry", "entry_arrival (device, seq, xact)",
+                                "n.device, n.seq, pg_current_xact_id()"),
+                               ("decision", "decision_snapshot (id, snapshot)",
+                                "n.id, pg_current_snapshot()")):
+        if conn.exec_driver_sql(f"SELECT to_regclass('{table}')").scalar() is None:
+            continue
+        ex(f"""CREATE OR REPLACE FUNCTION cintui_{table}_order() RETURNS trigger
+            LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+            BEGIN
+              INSERT INTO {into} SELECT {value} FROM new_rows n ON CONFLICT DO NOTHING;
+              RETURN NULL;
+            END $$""")
+        ex(f"REVOKE ALL ON FUNCTION cintui_{table}_order() FROM PUBLIC")
+        ex(f"DROP TRIGGER IF EXISTS cintui_order ON {table}")
+        ex(f"CREATE TRIGGER cintui_order AFTER INSERT ON {table} REFERENCING NEW TABLE AS "
+           f"new_rows FOR EACH STATEMENT EXECUTE FUNCTION cintui_{table}_order()")
+    # A laptop's pull, told by its own login after the laptop took it; never a snapshot
+    # later than the server's own (what it claims to hold, it can only have had).
+    ex("""CREATE OR REPLACE FUNCTION cintui_pulled(dev text, upto bigint, snap text)
+        RETURNS void LANGUAGE plpgsql SECURITY DEFINER
+        SET search_path = pg_catalog, public AS $$
+        BEGIN
+          IF NOT EXISTS (SELECT 1 FROM sync_device d WHERE d.device = dev
+                         AND d.login = session_user::text AND d.revoked_at IS NULL)
+             OR pg_snapshot_xmax(snap::pg_snapshot) > pg_snapshot_xmax(pg_current_snapshot())
+          THEN
+            RETURN;
+          END IF;
+          INSERT INTO device_pull (device, seq, snapshot) VALUES (dev, upto, snap::pg_snapshot)
+            ON CONFLICT (device, seq) DO UPDATE SET snapshot = EXCLUDED.snapshot;
+        END $$""")
+    ex(f"""CREATE OR REPLACE FUNCTION cintui_seen(decisions text[], records text[])
+        RETURNS TABLE (decision_id text, entity_id text, seen boolean)
+        LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        DECLARE hidden uuid[] := coalesce(cintui_hidden_children(), '{{}}');
+        BEGIN
+          RETURN QUERY {_seen_sql(brought)};
+        END $$""")
+    for fn in ("cintui_pulled(text, bigint, text)", "cintui_seen(text[], text[])"):
+        ex(f"REVOKE ALL ON FUNCTION {fn} FROM PUBLIC")
+        ex(f"GRANT EXECUTE ON FUNCTION {fn} TO {_q(server.group('worker'))}")
+
+
+def _seen_sql(brought) -> str:
+    """`cintui_seen`'s query: each decision (`decisions`, ids as `device_entry` holds them)
+    against each record (`records`) the login may see, whether the decision saw the record:
+
+    - one a manager's laptop made offline (its own chain's insert): the laptop held the
+      record then (its chain brought it before the decision, as `store.kept.held_sql`),
+      and no change brought it since that the laptop had not: one of its own made after
+      the decision, or another laptop's that had not committed when it last pulled;
+    - one saved on the server: every entry that brought the record (`store.kept.arrival`)
+      had committed when it was saved; a record made on the server itself, its insert;
+    - one saved before `cintui server init` ran again (no snapshot): its own time against
+      the record's arrival, as before; no arrival either: no answer (its time stands).
+
+    An entry that arrived before that init (no transaction kept) had committed before any
+    snapshot kept since."""
+    entries = (f"SELECT e.entity_id AS rid, e.device, e.seq, e.arrived_at, a.xact "
+               f"FROM device_entry e LEFT JOIN entry_arrival a "
+               f"ON a.device = e.device AND a.seq = e.seq "
+               f"WHERE e.entity_id = ANY(records) AND e.actor <> '{SYNC_ACTOR}' "
+               f"AND {brought('e')} AND ({_seen('e')})")
+    made_here = ("SELECT k.entity_id AS rid, k.txid::text::xid8 AS xact FROM ("
+                 "SELECT tbl AS entity, row_id AS entity_id, txid FROM data_change "
+                 "WHERE op = 'insert' AND row_id = ANY(records)) AS k "
+                 f"WHERE ({_seen('k')})")
+    return f"""
+        WITH d AS MATERIALIZED (
+          SELECT did, x.created_at AS at, s.snapshot AS snap, l.device, l.seq,
+                 (SELECT p.snapshot FROM device_pull p WHERE p.device = l.device
+                  AND p.seq < l.seq ORDER BY p.seq DESC LIMIT 1) AS pulled
+          FROM unnest(decisions) AS did
+          JOIN decision x ON x.id = CASE WHEN did ~ '^[0-9a-f]{{32}}$' THEN did::uuid END
+          LEFT JOIN decision_snapshot s ON s.id = x.id
+          LEFT JOIN LATERAL (SELECT e.device, e.seq FROM device_entry e
+                             WHERE e.entity = 'decision' AND e.action = 'insert'
+                               AND e.actor <> '{SYNC_ACTOR}' AND e.entity_id = did
+                             ORDER BY e.seq LIMIT 1) AS l ON true
+          WHERE x.child_id <> ALL (hidden)),
+        b AS MATERIALIZED ({entries}),
+        c AS MATERIALIZED ({made_here}),
+        r AS (SELECT b.rid FROM b UNION SELECT c.rid FROM c)
+        SELECT d.did, CAST(r.rid AS text), CASE
+          WHEN d.device IS NOT NULL THEN
+            EXISTS (SELECT 1 FROM device_entry h WHERE h.device = d.device
+                    AND h.seq < d.seq AND h.entity_id = r.rid AND {brought('h')})
+            AND NOT EXISTS (SELECT 1 FROM b WHERE b.rid = r.rid AND CASE
+                              WHEN b.device = d.device THEN b.seq > d.seq
+                              ELSE NOT coalesce(pg_visible_in_snapshot(b.xact, d.pulled), true)
+                            END)
+          WHEN d.snap IS NOT NULL THEN CASE
+            WHEN EXISTS (SELECT 1 FROM b WHERE b.rid = r.rid)
+            THEN NOT EXISTS (SELECT 1 FROM b WHERE b.rid = r.rid
+                             AND NOT coalesce(pg_visible_in_snapshot(b.xact, d.snap), true))
+            ELSE (SELECT bool_and(pg_visible_in_snapshot(c.xact, d.snap)) FROM c
+                  WHERE c.rid = r.rid) END
+          ELSE (SELECT d.at >= max(b.arrived_at) FROM b WHERE b.rid = r.rid)
+        END
+        FROM d CROSS JOIN r"""
 
 
 def _seen(e: str) -> str:
