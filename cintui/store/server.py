@@ -699,8 +699,10 @@ def _seen_order(conn: Connection, server: ServerInfo) -> None:
 
 
 def _seen_sql(brought) -> str:
-    """`cintui_seen`'s query: each decision (`decisions`, ids as `device_entry` holds them)
-    against each record (`records`) the login may see, whether the decision saw the record:
+    """`cintui_seen`'s query: for each pair of a decision and a record (`decisions[i]`,
+    `records[i]`: ids as `device_entry` holds them; one child's, so as many pairs as the
+    list needs, never every decision against every record) the login may see, whether the
+    decision saw the record:
 
     - one a manager's laptop made offline (its own chain's insert): the laptop held the
       record then (its chain brought it before the decision, as `store.kept.held_sql`),
@@ -723,38 +725,45 @@ def _seen_sql(brought) -> str:
                  "WHERE op = 'insert' AND row_id = ANY(records)) AS k "
                  f"WHERE ({_seen('k')})")
     return f"""
-        WITH d AS MATERIALIZED (
-          SELECT did, x.created_at AS at, s.snapshot AS snap, l.device, l.seq,
-                 (SELECT p.snapshot FROM device_pull p WHERE p.device = l.device
-                  AND p.seq < l.seq ORDER BY p.seq DESC LIMIT 1) AS pulled
-          FROM unnest(decisions) AS did
-          JOIN decision x ON x.id = CASE WHEN did ~ '^[0-9a-f]{{32}}$' THEN did::uuid END
+        WITH p AS MATERIALIZED (SELECT * FROM unnest(decisions, records) AS q (did, rid)),
+        l AS MATERIALIZED (  -- a decision made on a laptop: its own insert in its chain
+          SELECT DISTINCT ON (e.entity_id) e.entity_id AS did, e.device, e.seq
+          FROM device_entry e WHERE e.entity = 'decision' AND e.action = 'insert'
+            AND e.actor <> '{SYNC_ACTOR}' AND e.entity_id = ANY(decisions)
+          ORDER BY e.entity_id, e.seq),
+        d AS MATERIALIZED (
+          SELECT m.did, x.created_at AS at, s.snapshot AS snap, l.device, l.seq,
+                 (SELECT y.snapshot FROM device_pull y WHERE y.device = l.device
+                  AND y.seq < l.seq ORDER BY y.seq DESC LIMIT 1) AS pulled
+          FROM (SELECT DISTINCT p.did FROM p) AS m
+          JOIN decision x ON x.id = CASE WHEN m.did ~ '^[0-9a-f]{{32}}$' THEN m.did::uuid END
           LEFT JOIN decision_snapshot s ON s.id = x.id
-          LEFT JOIN LATERAL (SELECT e.device, e.seq FROM device_entry e
-                             WHERE e.entity = 'decision' AND e.action = 'insert'
-                               AND e.actor <> '{SYNC_ACTOR}' AND e.entity_id = did
-                             ORDER BY e.seq LIMIT 1) AS l ON true
+          LEFT JOIN l ON l.did = m.did
           WHERE x.child_id <> ALL (hidden)),
+        h AS MATERIALIZED (  -- when each such laptop's chain first brought each record
+          SELECT e.device, e.entity_id AS rid, min(e.seq) AS first FROM device_entry e
+          WHERE e.entity_id = ANY(records) AND e.device IN (SELECT l.device FROM l)
+            AND {brought('e')} GROUP BY e.device, e.entity_id),
         b AS MATERIALIZED ({entries}),
         c AS MATERIALIZED ({made_here}),
         r AS (SELECT b.rid FROM b UNION SELECT c.rid FROM c)
-        SELECT d.did, CAST(r.rid AS text), CASE
+        SELECT p.did, CAST(p.rid AS text), CASE
           WHEN d.device IS NOT NULL THEN
-            EXISTS (SELECT 1 FROM device_entry h WHERE h.device = d.device
-                    AND h.seq < d.seq AND h.entity_id = r.rid AND {brought('h')})
-            AND NOT EXISTS (SELECT 1 FROM b WHERE b.rid = r.rid AND CASE
+            EXISTS (SELECT 1 FROM h WHERE h.device = d.device AND h.rid = p.rid
+                    AND h.first < d.seq)
+            AND NOT EXISTS (SELECT 1 FROM b WHERE b.rid = p.rid AND CASE
                               WHEN b.device = d.device THEN b.seq > d.seq
                               ELSE NOT coalesce(pg_visible_in_snapshot(b.xact, d.pulled), true)
                             END)
           WHEN d.snap IS NOT NULL THEN CASE
-            WHEN EXISTS (SELECT 1 FROM b WHERE b.rid = r.rid)
-            THEN NOT EXISTS (SELECT 1 FROM b WHERE b.rid = r.rid
+            WHEN EXISTS (SELECT 1 FROM b WHERE b.rid = p.rid)
+            THEN NOT EXISTS (SELECT 1 FROM b WHERE b.rid = p.rid
                              AND NOT coalesce(pg_visible_in_snapshot(b.xact, d.snap), true))
             ELSE (SELECT bool_and(pg_visible_in_snapshot(c.xact, d.snap)) FROM c
-                  WHERE c.rid = r.rid) END
-          ELSE (SELECT d.at >= max(b.arrived_at) FROM b WHERE b.rid = r.rid)
+                  WHERE c.rid = p.rid) END
+          ELSE (SELECT d.at >= max(b.arrived_at) FROM b WHERE b.rid = p.rid)
         END
-        FROM d CROSS JOIN r"""
+        FROM p JOIN d ON d.did = p.did JOIN r ON r.rid = p.rid"""
 
 
 def _seen(e: str) -> str:

@@ -19,7 +19,9 @@ One sync is one pass, each side one transaction:
    each row was last changed at), and the difference comes down: new and changed rows,
    rows deleted on the server, and the cases that left the worker's caseload and team,
    which leave the laptop with their audit history blanked (an erasure record names the
-   entries, as for a record erased after its retention).
+   entries, as for a record erased after its retention). Once the laptop holds it, the
+   server is told what the pull saw (its snapshot: `_pulled`), so that a decision made on
+   the laptop offline answers only what it held (BEX 4, `store.kept.seen`).
 
 The server commits first. A dropped connection before then leaves both sides as they were;
 after it, the laptop's next sync resumes from what the server says it holds (its last
