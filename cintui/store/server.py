@@ -636,7 +636,8 @@ def _seen_order(conn: Connection, server: ServerInfo) -> None:
       still in flight (a laptop's push not yet committed) had not, whatever the clocks say;
     - `device_pull`: what had committed when a laptop last pulled from the server
       (`store.sync.run`), after its chain up to `seq` had arrived: a decision that laptop
-      then made offline saw no later change another laptop brought.
+      then made offline saw no later change another laptop brought;
+    - `seen_order`: that these are this database's history, not a dump's (`relid`).
 
     `cintui_seen` answers, for decisions and records, whether each decision saw each record,
     to a login only for records and decisions it may see (as `cintui_arrived`)."""
@@ -653,6 +654,17 @@ def _seen_order(conn: Connection, server: ServerInfo) -> None:
         ex(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
         ex(f"REVOKE ALL ON {table} FROM PUBLIC")
         ex(f"GRANT SELECT ON {table} TO {audit}")
+    # Transaction ids are this database's own history: restored from a dump (pg_restore,
+    # into this cluster or another, whose counter may be behind), what was kept is not
+    # comparable with what comes after. The table's own id, kept in it, tells: a restore
+    # makes the table anew under another id. Until `cintui server init` runs again after
+    # one, `cintui_seen` goes by the times; init then starts the order afresh.
+    ex("CREATE TABLE IF NOT EXISTS seen_order (relid oid NOT NULL)")
+    ex("REVOKE ALL ON seen_order FROM PUBLIC")
+    ex(f"GRANT SELECT ON seen_order TO {audit}")
+    if not ex("SELECT 1 FROM seen_order WHERE relid = 'seen_order'::regclass").first():
+        ex("TRUNCATE entry_arrival, decision_snapshot, device_pull, seen_order")
+        ex("INSERT INTO seen_order (relid) VALUES ('seen_order'::regclass)")
     # A record made on the server itself: the transaction that inserted it (data_change).
     ex("CREATE INDEX IF NOT EXISTS ix_data_change_row ON data_change (row_id)")
     for table, into, value in (("device_entry", "entry_arrival (device, seq, xact)",
@@ -690,6 +702,8 @@ def _seen_order(conn: Connection, server: ServerInfo) -> None:
         RETURNS TABLE (decision_id text, entity_id text, seen boolean)
         LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
         DECLARE hidden uuid[] := coalesce(cintui_hidden_children(), '{{}}');
+          ours boolean := EXISTS (SELECT 1 FROM seen_order
+                                  WHERE relid = 'seen_order'::regclass);
         BEGIN
           RETURN QUERY {_seen_sql(brought)};
         END $$""")
@@ -714,7 +728,8 @@ def _seen_sql(brought) -> str:
       the record's arrival, as before; no arrival either: no answer (its time stands).
 
     An entry that arrived before that init (no transaction kept) had committed before any
-    snapshot kept since."""
+    snapshot kept since. Restored from a dump (`ours` false until init runs again): no
+    snapshot is taken as kept, so all goes by the times, as before."""
     entries = (f"SELECT e.entity_id AS rid, e.device, e.seq, e.arrived_at, a.xact "
                f"FROM device_entry e LEFT JOIN entry_arrival a "
                f"ON a.device = e.device AND a.seq = e.seq "
@@ -732,8 +747,9 @@ def _seen_sql(brought) -> str:
             AND e.actor <> '{SYNC_ACTOR}' AND e.entity_id = ANY(decisions)
           ORDER BY e.entity_id, e.seq),
         d AS MATERIALIZED (
-          SELECT m.did, x.created_at AS at, s.snapshot AS snap, l.device, l.seq,
-                 (SELECT y.snapshot FROM device_pull y WHERE y.device = l.device
+          SELECT m.did, x.created_at AS at, CASE WHEN ours THEN s.snapshot END AS snap,
+                 l.device, l.seq,
+                 (SELECT y.snapshot FROM device_pull y WHERE ours AND y.device = l.device
                   AND y.seq < l.seq ORDER BY y.seq DESC LIMIT 1) AS pulled
           FROM (SELECT DISTINCT p.did FROM p) AS m
           JOIN decision x ON x.id = CASE WHEN m.did ~ '^[0-9a-f]{{32}}$' THEN m.did::uuid END

@@ -1369,23 +1369,30 @@ def test_bex_4_a_decision_saved_while_a_laptops_push_was_arriving_had_not_seen_i
     assert waiting_after_closure(team, cli) == []
 
 
+@pytest.mark.parametrize("server", ["set-up-before", "restored"])
 def test_bex_4_a_server_set_up_before_the_servers_order_keeps_working_until_init_again(
-        team, laptops, cli, monkeypatch):
+        team, laptops, cli, monkeypatch, server):
     """A team server set up before it kept what each decision saw (`cintui server init` of
-    an earlier release: no transactions kept, no `cintui_seen`): laptops still sync and the
-    manager's list still reads, by the times as before (BEX 4). `cintui server init` again
-    keeps them from then on; a decision saved before it keeps its time."""
-    server = engine.open_url(team.owner_url)
+    an earlier release: no transactions kept, no `cintui_seen`), or restored from a dump
+    (its transaction ids are another history's: kept in a table made anew, under another
+    id): laptops still sync and the manager's list still reads, by the times as before (BEX
+    4). `cintui server init` again keeps them afresh from then on; a decision saved before
+    it keeps its time."""
+    owner = engine.open_url(team.owner_url)
     try:
-        with server.engine.begin() as conn:
-            for table in ("device_entry", "decision"):
-                conn.exec_driver_sql(f"DROP TRIGGER cintui_order ON {table}")
-                conn.exec_driver_sql(f"DROP FUNCTION cintui_{table}_order()")
-            conn.exec_driver_sql("DROP FUNCTION cintui_seen(text[], text[])")
-            conn.exec_driver_sql("DROP FUNCTION cintui_pulled(text, bigint, text)")
-            conn.exec_driver_sql("DROP TABLE entry_arrival, decision_snapshot, device_pull")
+        with owner.engine.begin() as conn:
+            if server == "restored":  # as pg_restore leaves it: the table made anew
+                conn.exec_driver_sql("UPDATE seen_order SET relid = 0")
+            else:
+                for table in ("device_entry", "decision"):
+                    conn.exec_driver_sql(f"DROP TRIGGER cintui_order ON {table}")
+                    conn.exec_driver_sql(f"DROP FUNCTION cintui_{table}_order()")
+                conn.exec_driver_sql("DROP FUNCTION cintui_seen(text[], text[])")
+                conn.exec_driver_sql("DROP FUNCTION cintui_pulled(text, bigint, text)")
+                conn.exec_driver_sql("DROP TABLE entry_arrival, decision_snapshot, "
+                                     "device_pull, seen_order")
     finally:
-        server.close()
+        owner.close()
     path = laptops(team.worker)
     visit_nell_offline(cli, team, path)
     closed_on_the_server(team)  # as of 27 Nov (RC1)
@@ -1393,8 +1400,8 @@ def test_bex_4_a_server_set_up_before_the_servers_order_keeps_working_until_init
     done = cli("sync", "--db", path, "--today", TODAY.isoformat())
     assert done.code == 0, done.err
     assert waiting_after_closure(team, cli) == [("visit", "2026-12-01")]
-    with monkeypatch.context() as owner:
-        owner.setenv("CINTUI_DATABASE_URL", team.owner_url)
+    with monkeypatch.context() as as_owner:
+        as_owner.setenv("CINTUI_DATABASE_URL", team.owner_url)
         again = cli("server", "init")
     assert again.code == 0, again.err
     assert waiting_after_closure(team, cli) == [("visit", "2026-12-01")]
