@@ -1367,6 +1367,20 @@ def test_bex_4_a_decision_saved_while_a_laptops_push_was_arriving_had_not_seen_i
     assert waiting_after_closure(team, cli) == [("visit", "2026-12-01")]
     decide_on_the_server(team, cli, "The case stays closed; the visit is kept on the record")
     assert waiting_after_closure(team, cli) == []
+    # What a decision saw is told as when casework arrived is: only to a login that may see
+    # it (row security; Nell restricted to Amira and Tom, Ben not named).
+    visit = visit_id(team, "Check on Nell")
+    with team.psql(team.manager) as conn:
+        decisions = [d for (d,) in conn.execute(
+            "SELECT replace(id::text, '-', '') FROM decision ORDER BY created_at")]
+    restricted = cli("child", "restrict", team.child, "--to", team.worker, "--db",
+                     server_url(team, team.manager))
+    assert restricted.code == 0, restricted.err
+    for login, told in ((team.manager, dict(zip(decisions, (False, True), strict=True))),
+                        (team.other, {})):
+        with team.psql(login) as conn:
+            assert {d: seen for d, _r, seen in conn.execute(
+                "SELECT * FROM cintui_seen(%s, %s)", (decisions, [visit] * 2))} == told
 
 
 @pytest.mark.parametrize("server", ["set-up-before", "restored"])
