@@ -261,7 +261,7 @@ def seen(rows: Rows, decided: dict[str, list], found: list[Found]
     pulled. A pair it cannot tell (a record made on the server, before `cintui server
     init` ran again) is not there: its times stand. None where the store cannot tell at all
     (a store file, a plain PostgreSQL store, a server set up before it): `reached` and
-    `offline` judge. Two queries, three on a team server, however many."""
+    `offline` judge. One query elsewhere, three on a team server, however many."""
     pairs = sorted({(did, uuid_hex(f.extra[0])) for f in found
                     for did, *_ in decided.get(str(f.child_id), ())})
     if not pairs:

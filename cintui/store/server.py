@@ -762,24 +762,29 @@ def _seen_sql(brought) -> str:
             AND {brought('e')} GROUP BY e.device, e.entity_id),
         b AS MATERIALIZED ({entries}),
         c AS MATERIALIZED ({made_here}),
-        r AS (SELECT b.rid FROM b UNION SELECT c.rid FROM c)
-        SELECT p.did, CAST(p.rid AS text), CASE
-          WHEN d.device IS NOT NULL THEN
-            EXISTS (SELECT 1 FROM h WHERE h.device = d.device AND h.rid = p.rid
-                    AND h.first < d.seq)
-            AND NOT EXISTS (SELECT 1 FROM b WHERE b.rid = p.rid AND CASE
-                              WHEN b.device = d.device THEN b.seq > d.seq
-                              ELSE NOT coalesce(pg_visible_in_snapshot(b.xact, d.pulled), true)
-                            END)
-          WHEN d.snap IS NOT NULL THEN CASE
-            WHEN EXISTS (SELECT 1 FROM b WHERE b.rid = p.rid)
-            THEN NOT EXISTS (SELECT 1 FROM b WHERE b.rid = p.rid
-                             AND NOT coalesce(pg_visible_in_snapshot(b.xact, d.snap), true))
-            ELSE (SELECT bool_and(pg_visible_in_snapshot(c.xact, d.snap)) FROM c
-                  WHERE c.rid = p.rid) END
-          ELSE (SELECT d.at >= max(b.arrived_at) FROM b WHERE b.rid = p.rid)
+        -- Each pair beside each entry of its record (one join, not a scan per pair).
+        f AS (
+          SELECT p.did, p.rid, d.device IS NOT NULL AS laptop, d.snap IS NOT NULL AS snapped,
+                 d.at, b.rid IS NOT NULL AS brought, c.rid IS NOT NULL AS here,
+                 h.first < d.seq AS held,
+                 CASE WHEN b.device = d.device THEN b.seq > d.seq
+                      ELSE NOT coalesce(pg_visible_in_snapshot(b.xact, d.pulled), true)
+                 END AS after,
+                 coalesce(pg_visible_in_snapshot(b.xact, d.snap), true) AS committed,
+                 pg_visible_in_snapshot(c.xact, d.snap) AS inserted, b.arrived_at
+          FROM p JOIN d ON d.did = p.did
+          LEFT JOIN h ON h.device = d.device AND h.rid = p.rid
+          LEFT JOIN b ON b.rid = p.rid
+          LEFT JOIN c ON c.rid = p.rid)
+        SELECT f.did, CAST(f.rid AS text), CASE
+          WHEN f.laptop THEN coalesce(bool_or(f.held), false)
+                             AND NOT coalesce(bool_or(f.after), false)
+          WHEN f.snapped THEN CASE WHEN bool_or(f.brought) THEN bool_and(f.committed)
+                                   ELSE bool_and(f.inserted) END
+          ELSE CASE WHEN bool_or(f.brought) THEN f.at >= max(f.arrived_at) END
         END
-        FROM p JOIN d ON d.did = p.did JOIN r ON r.rid = p.rid"""
+        FROM f GROUP BY f.did, f.rid, f.laptop, f.snapped, f.at
+        HAVING bool_or(f.brought) OR bool_or(f.here)"""
 
 
 def _seen(e: str) -> str:
