@@ -330,13 +330,13 @@ _KEPT_JOINS = ("LEFT JOIN worker AS w ON w.id = c.worker_id "
 def _after_closure(rows, where: str, params: dict) -> list[Waiting]:
     """The casework dated after its case closed (domain.endings.closed_on), each kind, child
     and day once, until a decision on the child since (BEX 4) or a re-referral from its day
-    (WAR 3.4). A decision answers a record from when the record reached the team server (a
-    laptop's, at its sync; `kept.reached`), not when the laptop recorded it: one saved while
-    the laptop was offline had not seen it. A decision a manager's own laptop made offline
-    answers what that laptop held when it was made (`kept.offline`: the order of its chain,
-    not its clock). A fixed handful of queries, whatever the numbers: the records, their
-    children's episodes and decisions, when those with a decision arrived, and what the
-    laptops that made decisions held."""
+    (WAR 3.4). A decision answers only a record it had seen: on a team server, by its own
+    order of transactions (`kept.seen`: one saved there, what had committed then; one a
+    manager's laptop made offline, what that laptop held then). Elsewhere, and on a server
+    set up before that, from when the record reached the team server (a laptop's, at its
+    sync; `kept.reached`), not when the laptop recorded it, and a laptop's decision by the
+    order of its chain (`kept.offline`). A fixed handful of queries, whatever the numbers:
+    the records, their children's episodes and decisions, and what the decisions saw."""
     from cintui.domain.endings import decided_since
     from cintui.store import kept
 
@@ -344,15 +344,20 @@ def _after_closure(rows, where: str, params: dict) -> list[Waiting]:
                                    params))
     decided = kept.decisions(rows, found)
     answered = [f for f in found if decided.get(str(f.child_id))]
-    arrived = kept.reached(rows, answered)
-    laptop, held = kept.offline(rows, decided, answered) or (set(), set())
+    # BEX 4: what each decision saw, by the team server's own order of transactions.
+    told = kept.seen(rows, decided, answered)
+    arrived, laptop, held = {}, set(), set()
+    if told is None:  # a store that cannot tell: by when it arrived, or what a laptop held
+        told = {}
+        arrived = kept.reached(rows, answered)
+        laptop, held = kept.offline(rows, decided, answered) or (set(), set())
     out = []
     for f in found:
         rid = kept.uuid_hex(f.extra[0])
         # Its arrival, not the laptop's clock (a day ahead, it would outlast a decision).
         seen = arrived.get(rid, f.recorded)
         # BEX 4: one a manager's laptop made offline answers only what it held then.
-        made = [(on, (did, rid) in held if did in laptop else at)
+        made = [(on, told.get((did, rid), (did, rid) in held if did in laptop else at))
                 for did, on, at in decided.get(str(f.child_id), ())]
         if decided_since(f.closed.closed, seen, made):
             continue

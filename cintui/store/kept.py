@@ -250,6 +250,36 @@ def offline(rows: Rows, decided: dict[str, list], found: list[Found]
     return laptop, held
 
 
+def seen(rows: Rows, decided: dict[str, list], found: list[Found]
+         ) -> dict[tuple[str, str], bool] | None:
+    """Whether each decision (`decided`, as `decisions` gives them) saw each record of its
+    child (`Found`, id first of `extra`), by (decision, record) id (BEX 4), where a team server can tell by
+    its own transactions (store/server.py `cintui_seen`), not by any computer's clock: a
+    decision saved on the server saw what had committed when it was saved (not a laptop's
+    push still arriving); one a manager's laptop made offline, what that laptop held then,
+    in the order of its chain, and not a change another laptop brought that it had not
+    pulled. A pair it cannot tell (a record made on the server, before `cintui server
+    init` ran again) is not there: its times stand. None where the store cannot tell at all
+    (a store file, a plain PostgreSQL store, a server set up before it): `reached` and
+    `offline` judge. One query elsewhere, three on a team server, however many."""
+    pairs = sorted({(did, uuid_hex(f.extra[0])) for f in found
+                    for did, *_ in decided.get(str(f.child_id), ())})
+    if not pairs:
+        return {}
+    if not rows("SELECT 1 FROM store_meta WHERE key = 'team_server'", {}):
+        return None
+    if not rows("SELECT to_regprocedure('cintui_seen(text[], text[])') IS NOT NULL",
+                {})[0][0]:
+        return None
+    params = {f"{side}{i}": pair[k] for i, pair in enumerate(pairs)
+              for k, side in enumerate("dr")}
+    ids, named = (", ".join(f":{side}{i}" for i in range(len(pairs))) for side in "dr")
+    return {(str(did), str(rid)): bool(answer) for did, rid, answer in rows(
+        f"SELECT decision_id, entity_id, seen FROM cintui_seen("
+        f"CAST(ARRAY[{ids}] AS text[]), CAST(ARRAY[{named}] AS text[]))", params)
+        if answer is not None}
+
+
 def brought(alias: str) -> str:
     """Portable SQL: an entry of `alias` (a `device_entry`) that brought its record as it
     stands (its insert, or an update touching `_Source.fields`: a meeting's holding, not

@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from cintui.store.base import StoreError
+from cintui.store.base import SYNC_ACTOR, StoreError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -671,6 +671,171 @@ def _arrivals(conn: Connection, server: ServerInfo) -> None:
     for fn in ("cintui_arrived(text[])", "cintui_held(text[], text[])"):
         ex(f"REVOKE ALL ON FUNCTION {fn} FROM PUBLIC")
         ex(f"GRANT EXECUTE ON FUNCTION {fn} TO {_q(server.group('worker'))}")
+    _seen_order(conn, server)
+
+
+def _seen_order(conn: Connection, server: ServerInfo) -> None:
+    """Whether a manager's decision had seen a record (BEX 4), by the server's transactions,
+    not by anyone's clock (`store.kept.seen`): a record counts as seen by a decision only if
+    the transactions that brought it had committed when the decision was saved. Kept beside
+    the data, where only the owner and the audit role read them, each written by a trigger
+    or a function the logins cannot bypass:
+
+    - `entry_arrival`: the transaction each laptop entry (`device_entry`) arrived in;
+    - `decision_snapshot`: what had committed when each decision was saved on the server
+      (its `pg_current_snapshot()`): a transaction visible in it had committed by then, one
+      still in flight (a laptop's push not yet committed) had not, whatever the clocks say;
+    - `device_pull`: what had committed when a laptop last pulled from the server
+      (`store.sync.run`), after its chain up to `seq` had arrived: a decision that laptop
+      then made offline saw no later change another laptop brought;
+    - `seen_order`: that these are this database's history, not a dump's (`relid`).
+
+    `cintui_seen` answers, for decisions and records, whether each decision saw each record,
+    to a login only for records and decisions it may see (as `cintui_arrived`)."""
+    from cintui.store.kept import brought
+
+    ex = _runner(conn)
+    audit = _q(server.group("audit"))
+    for table, columns in (
+            ("entry_arrival", "device text NOT NULL, seq bigint NOT NULL, xact xid8 NOT NULL, "
+                              "PRIMARY KEY (device, seq)"),
+            ("decision_snapshot", "id uuid PRIMARY KEY, snapshot pg_snapshot NOT NULL"),
+            ("device_pull", "device text NOT NULL, seq bigint NOT NULL, "
+                            "snapshot pg_snapshot NOT NULL, PRIMARY KEY (device, seq)")):
+        ex(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
+        ex(f"REVOKE ALL ON {table} FROM PUBLIC")
+        ex(f"GRANT SELECT ON {table} TO {audit}")
+    # Transaction ids are this database's own history: restored from a dump (pg_restore,
+    # into this cluster or another, whose counter may be behind), what was kept is not
+    # comparable with what comes after. The table's own id, kept in it, tells: a restore
+    # makes the table anew under another id. Until `cintui server init` runs again after
+    # one, `cintui_seen` goes by the times; init then starts the order afresh.
+    ex("CREATE TABLE IF NOT EXISTS seen_order (relid oid NOT NULL)")
+    ex("REVOKE ALL ON seen_order FROM PUBLIC")
+    ex(f"GRANT SELECT ON seen_order TO {audit}")
+    if not ex("SELECT 1 FROM seen_order WHERE relid = 'seen_order'::regclass").first():
+        ex("TRUNCATE entry_arrival, decision_snapshot, device_pull, seen_order")
+        ex("INSERT INTO seen_order (relid) VALUES ('seen_order'::regclass)")
+    # A record made on the server itself: the transaction that inserted it (data_change).
+    ex("CREATE INDEX IF NOT EXISTS ix_data_change_row ON data_change (row_id)")
+    for table, into, value in (("device_entry", "entry_arrival (device, seq, xact)",
+                                "n.device, n.seq, pg_current_xact_id()"),
+                               ("decision", "decision_snapshot (id, snapshot)",
+                                "n.id, pg_current_snapshot()")):
+        if conn.exec_driver_sql(f"SELECT to_regclass('{table}')").scalar() is None:
+            continue
+        ex(f"""CREATE OR REPLACE FUNCTION cintui_{table}_order() RETURNS trigger
+            LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+            BEGIN
+              INSERT INTO {into} SELECT {value} FROM new_rows n ON CONFLICT DO NOTHING;
+              RETURN NULL;
+            END $$""")
+        ex(f"REVOKE ALL ON FUNCTION cintui_{table}_order() FROM PUBLIC")
+        ex(f"DROP TRIGGER IF EXISTS cintui_order ON {table}")
+        ex(f"CREATE TRIGGER cintui_order AFTER INSERT ON {table} REFERENCING NEW TABLE AS "
+           f"new_rows FOR EACH STATEMENT EXECUTE FUNCTION cintui_{table}_order()")
+    # A laptop's pull, told by its own login after the laptop took it; never a snapshot
+    # later than the server's own (what it claims to hold, it can only have had).
+    ex("""CREATE OR REPLACE FUNCTION cintui_pulled(dev text, upto bigint, snap text)
+        RETURNS void LANGUAGE plpgsql SECURITY DEFINER
+        SET search_path = pg_catalog, public AS $$
+        BEGIN
+          IF NOT EXISTS (SELECT 1 FROM sync_device d WHERE d.device = dev
+                         AND d.login = session_user::text AND d.revoked_at IS NULL)
+             OR pg_snapshot_xmax(snap::pg_snapshot) > pg_snapshot_xmax(pg_current_snapshot())
+          THEN
+            RETURN;
+          END IF;
+          INSERT INTO device_pull (device, seq, snapshot) VALUES (dev, upto, snap::pg_snapshot)
+            ON CONFLICT (device, seq) DO UPDATE SET snapshot = EXCLUDED.snapshot;
+        END $$""")
+    ex(f"""CREATE OR REPLACE FUNCTION cintui_seen(decisions text[], records text[])
+        RETURNS TABLE (decision_id text, entity_id text, seen boolean)
+        LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        DECLARE hidden uuid[] := coalesce(cintui_hidden_children(), '{{}}');
+          ours boolean := EXISTS (SELECT 1 FROM seen_order
+                                  WHERE relid = 'seen_order'::regclass);
+        BEGIN
+          RETURN QUERY {_seen_sql(brought)};
+        END $$""")
+    for fn in ("cintui_pulled(text, bigint, text)", "cintui_seen(text[], text[])"):
+        ex(f"REVOKE ALL ON FUNCTION {fn} FROM PUBLIC")
+        ex(f"GRANT EXECUTE ON FUNCTION {fn} TO {_q(server.group('worker'))}")
+
+
+def _seen_sql(brought) -> str:
+    """`cintui_seen`'s query: for each pair of a decision and a record (`decisions[i]`,
+    `records[i]`: ids as `device_entry` holds them; one child's, so as many pairs as the
+    list needs, never every decision against every record) the login may see, whether the
+    decision saw the record:
+
+    - one a manager's laptop made offline (its own chain's insert): the laptop held the
+      record then (its chain brought it before the decision, as `store.kept.held_sql`),
+      and no change brought it since that the laptop had not: one of its own made after
+      the decision, or another laptop's that had not committed when it last pulled;
+    - one saved on the server: every entry that brought the record (`store.kept.arrival`)
+      had committed when it was saved; a record made on the server itself, its insert;
+    - one saved before `cintui server init` ran again (no snapshot): its own time against
+      the record's arrival, as before; no arrival either: no answer (its time stands).
+
+    An entry that arrived before that init (no transaction kept) had committed before any
+    snapshot kept since. Restored from a dump (`ours` false until init runs again): no
+    snapshot is taken as kept, so all goes by the times, as before."""
+    entries = (f"SELECT e.entity_id AS rid, e.device, e.seq, e.arrived_at, a.xact "
+               f"FROM device_entry e LEFT JOIN entry_arrival a "
+               f"ON a.device = e.device AND a.seq = e.seq "
+               f"WHERE e.entity_id = ANY(records) AND e.actor <> '{SYNC_ACTOR}' "
+               f"AND {brought('e')} AND ({_seen('e')})")
+    made_here = ("SELECT k.entity_id AS rid, k.txid::text::xid8 AS xact FROM ("
+                 "SELECT tbl AS entity, row_id AS entity_id, txid FROM data_change "
+                 "WHERE op = 'insert' AND row_id = ANY(records)) AS k "
+                 f"WHERE ({_seen('k')})")
+    return f"""
+        WITH p AS MATERIALIZED (SELECT * FROM unnest(decisions, records) AS q (did, rid)),
+        l AS MATERIALIZED (  -- a decision made on a laptop: its own insert in its chain
+          SELECT DISTINCT ON (e.entity_id) e.entity_id AS did, e.device, e.seq
+          FROM device_entry e WHERE e.entity = 'decision' AND e.action = 'insert'
+            AND e.actor <> '{SYNC_ACTOR}' AND e.entity_id = ANY(decisions)
+          ORDER BY e.entity_id, e.seq),
+        d AS MATERIALIZED (
+          SELECT m.did, x.created_at AS at, CASE WHEN ours THEN s.snapshot END AS snap,
+                 l.device, l.seq,
+                 (SELECT y.snapshot FROM device_pull y WHERE ours AND y.device = l.device
+                  AND y.seq < l.seq ORDER BY y.seq DESC LIMIT 1) AS pulled
+          FROM (SELECT DISTINCT p.did FROM p) AS m
+          JOIN decision x ON x.id = CASE WHEN m.did ~ '^[0-9a-f]{{32}}$' THEN m.did::uuid END
+          LEFT JOIN decision_snapshot s ON s.id = x.id
+          LEFT JOIN l ON l.did = m.did
+          WHERE x.child_id <> ALL (hidden)),
+        h AS MATERIALIZED (  -- when each such laptop's chain first brought each record
+          SELECT e.device, e.entity_id AS rid, min(e.seq) AS first FROM device_entry e
+          WHERE e.entity_id = ANY(records) AND e.device IN (SELECT l.device FROM l)
+            AND {brought('e')} GROUP BY e.device, e.entity_id),
+        b AS MATERIALIZED ({entries}),
+        c AS MATERIALIZED ({made_here}),
+        -- Each pair beside each entry of its record (one join, not a scan per pair).
+        f AS (
+          SELECT p.did, p.rid, d.device IS NOT NULL AS laptop, d.snap IS NOT NULL AS snapped,
+                 d.at, b.rid IS NOT NULL AS brought, c.rid IS NOT NULL AS here,
+                 h.first < d.seq AS held,
+                 CASE WHEN b.device = d.device THEN b.seq > d.seq
+                      ELSE NOT coalesce(pg_visible_in_snapshot(b.xact, d.pulled), true)
+                 END AS after,
+                 coalesce(pg_visible_in_snapshot(b.xact, d.snap), true) AS committed,
+                 pg_visible_in_snapshot(c.xact, d.snap) AS inserted, b.arrived_at
+          FROM p JOIN d ON d.did = p.did
+          LEFT JOIN h ON h.device = d.device AND h.rid = p.rid
+          LEFT JOIN b ON b.rid = p.rid
+          LEFT JOIN c ON c.rid = p.rid)
+        SELECT f.did, CAST(f.rid AS text), CASE
+          WHEN f.laptop THEN coalesce(bool_or(f.held), false)
+                             AND NOT coalesce(bool_or(f.after), false)
+          WHEN f.snapped THEN CASE WHEN bool_or(f.brought) THEN bool_and(f.committed)
+                                   ELSE bool_and(f.inserted) END
+          ELSE CASE WHEN bool_or(f.brought) THEN f.at >= max(f.arrived_at) END
+        END
+        FROM f GROUP BY f.did, f.rid, f.laptop, f.snapped, f.at
+        HAVING bool_or(f.brought) OR bool_or(f.here)"""
 
 
 def _seen(e: str) -> str:

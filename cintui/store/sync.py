@@ -19,7 +19,9 @@ One sync is one pass, each side one transaction:
    each row was last changed at), and the difference comes down: new and changed rows,
    rows deleted on the server, and the cases that left the worker's caseload and team,
    which leave the laptop with their audit history blanked (an erasure record names the
-   entries, as for a record erased after its retention).
+   entries, as for a record erased after its retention). Once the laptop holds it, the
+   server is told what the pull saw (its snapshot: `_pulled`), so that a decision made on
+   the laptop offline answers only what it held (BEX 4, `store.kept.seen`).
 
 The server commits first. A dropped connection before then leaves both sides as they were;
 after it, the laptop's next sync resumes from what the server says it holds (its last
@@ -384,6 +386,7 @@ def run(local: Any, server: Any, *, today: date, progress: Progress | None = Non
         with server.engine.connect().execution_options(
                 isolation_level="REPEATABLE READ") as sconn, sconn.begin():
             pull = _gather(sconn, login, device, lconn)
+            snapshot = _snapshot(sconn)
         hit("gathered")
         say("Bringing the changes onto this laptop")
         _apply_pull(lsession, pull, result, today=today, login=login)
@@ -392,7 +395,32 @@ def run(local: Any, server: Any, *, today: date, progress: Progress | None = Non
                              META_AT: result.at.isoformat(), META_PULLED: str(result.pulled),
                              META_FAILED_AT: "", META_FAILED: ""})
         hit("laptop applied")
+    _pulled(server, device, row.received_seq, snapshot)
     return result
+
+
+def _snapshot(sconn: Any) -> str | None:
+    """What had committed on a team server when the pull read it (its snapshot), where the
+    server keeps laptops' pulls (store/server.py `cintui_pulled`); else None."""
+    if sconn.dialect.name != "postgresql" or not sconn.exec_driver_sql(
+            "SELECT to_regprocedure('cintui_pulled(text, bigint, text)') IS NOT NULL").scalar():
+        return None
+    return sconn.exec_driver_sql("SELECT pg_current_snapshot()::text").scalar()
+
+
+def _pulled(server: Any, device: str, upto: int, snapshot: str | None) -> None:
+    """Tell the team server what this laptop now holds, once the laptop has taken it: the
+    pull's snapshot, after its chain up to `upto` arrived, so that a decision its manager
+    makes offline is judged by what it held (BEX 4: `store.kept.seen`). Not told (the
+    connection gone): the server goes by the pull before, and counts no more as seen."""
+    if snapshot is None:
+        return
+    try:
+        with server.engine.begin() as conn:
+            conn.exec_driver_sql("SELECT cintui_pulled(%(d)s, %(u)s, %(s)s)",
+                                 {"d": device, "u": upto, "s": snapshot})
+    except sa.exc.DBAPIError:
+        pass  # the sync itself is done; nothing on either side is half-done
 
 
 def _entries_after(conn: Any, seq: int, digest: str) -> list[dict[str, Any]]:

@@ -1297,6 +1297,183 @@ def test_bex_4_a_decision_made_offline_on_a_managers_laptop_answers_only_what_it
                                 ([decision], [held])).fetchall() == told
 
 
+@pytest.mark.parametrize("days", [-1, 1], ids=["a-day-behind", "a-day-ahead"])
+def test_bex_4_a_decision_saved_on_the_server_is_judged_by_the_servers_order_not_its_clock(
+        team, laptops, cli, monkeypatch, days):
+    """BEX 4, TRA: Tom decides on Nell on the team server itself (online), from a computer
+    whose clock is a day out. Amira's visit to Nell, made offline on 1 Dec after the case
+    closed on 27 Nov, reached the server by the server's clock; the decision took its time
+    from Tom's computer, and the two were compared. A day behind, a decision he saved after
+    the visit arrived left it waiting; a day ahead, one saved before the visit arrived
+    answered a visit he had never seen. Now the server's own order says what it had seen."""
+    from datetime import timedelta
+
+    from cintui.casework import decisions
+    from cintui.store import models
+
+    class ManagersClock(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime.now(tz) + timedelta(days=days)
+
+    def decide_by_his_clock() -> None:
+        with monkeypatch.context() as computer:
+            for module in (models, decisions):  # a decision's time, as each writer takes it
+                computer.setattr(module, "datetime", ManagersClock)
+            decide_on_the_server(team, cli, "The case stays closed")
+
+    path = laptops(team.worker)
+    visit_nell_offline(cli, team, path)
+    closed_on_the_server(team)  # as of 27 Nov (RC1)
+    if days > 0:
+        decide_by_his_clock()  # before the visit arrives: it had not seen it
+    done = cli("sync", "--db", path, "--today", TODAY.isoformat())
+    assert done.code == 0, done.err
+    if days < 0:
+        decide_by_his_clock()  # after the visit arrived: it answers it
+    assert waiting_after_closure(team, cli) == ([("visit", "2026-12-01")] if days > 0 else [])
+
+
+def test_bex_4_a_decision_saved_while_a_laptops_push_was_arriving_had_not_seen_it(
+        team, laptops, cli):
+    """BEX 4, TRA: Amira's laptop syncs her visit to Nell (made offline on 1 Dec, after the
+    case closed on 27 Nov). While her push is arriving, before it commits, Tom saves a
+    decision on Nell with psql (his login may: a manager's insert), by the server's own
+    clock. The visit's arrival was stamped as its entry was inserted, before the decision,
+    so the decision, which could not see a visit not yet committed, answered it. Now a
+    decision answers what had committed when it was saved; one saved after answers it."""
+    path = laptops(team.worker)
+    visit_nell_offline(cli, team, path)
+    closed_on_the_server(team)  # as of 27 Nov (RC1)
+    with team.psql(team.manager) as conn:
+        [(child, episode)] = conn.execute(
+            "SELECT c.id, e.id FROM child c JOIN episode e ON e.child_id = c.id "
+            "WHERE c.reference = %s", (team.child,)).fetchall()
+
+    def decide_meanwhile(phase: str) -> None:
+        if phase != "pushed":  # the push is in the server's transaction, not committed
+            return
+        with team.psql(team.manager) as conn:
+            conn.execute(
+                "INSERT INTO decision (id, child_id, episode_id, kind, made_on, made_by, "
+                "made_by_role, decision, rationale, created_at, updated_at) VALUES (%s, %s, "
+                "%s, 'case_direction', %s, %s, '', 'The case stays closed', 'Moved away', "
+                "clock_timestamp(), clock_timestamp())",
+                (uuid.uuid4(), child, episode, TODAY, team.manager))
+            assert conn.execute("SELECT count(*) FROM visit WHERE purpose = %s",
+                                ("Check on Nell",)).fetchone() == (0,)  # not there yet
+
+    sync_now(path, team, team.worker, fault=decide_meanwhile)
+    assert waiting_after_closure(team, cli) == [("visit", "2026-12-01")]
+    decide_on_the_server(team, cli, "The case stays closed; the visit is kept on the record")
+    assert waiting_after_closure(team, cli) == []
+    # What a decision saw is told as when casework arrived is: only to a login that may see
+    # it (row security; Nell restricted to Amira and Tom, Ben not named).
+    visit = visit_id(team, "Check on Nell")
+    with team.psql(team.manager) as conn:
+        decisions = [d for (d,) in conn.execute(
+            "SELECT replace(id::text, '-', '') FROM decision ORDER BY created_at")]
+    restricted = cli("child", "restrict", team.child, "--to", team.worker, "--db",
+                     server_url(team, team.manager))
+    assert restricted.code == 0, restricted.err
+    for login, told in ((team.manager, dict(zip(decisions, (False, True), strict=True))),
+                        (team.other, {})):
+        with team.psql(login) as conn:
+            assert {d: seen for d, _r, seen in conn.execute(
+                "SELECT * FROM cintui_seen(%s, %s)", (decisions, [visit] * 2))} == told
+
+
+@pytest.mark.parametrize("server", ["set-up-before", "restored"])
+def test_bex_4_a_server_set_up_before_the_servers_order_keeps_working_until_init_again(
+        team, laptops, cli, monkeypatch, server):
+    """A team server set up before it kept what each decision saw (`cintui server init` of
+    an earlier release: no transactions kept, no `cintui_seen`), or restored from a dump
+    (its transaction ids are another history's: kept in a table made anew, under another
+    id): laptops still sync and the manager's list still reads, by the times as before (BEX
+    4). `cintui server init` again keeps them afresh from then on; a decision saved before
+    it keeps its time."""
+    owner = engine.open_url(team.owner_url)
+    try:
+        with owner.engine.begin() as conn:
+            if server == "restored":  # as pg_restore leaves it: the table made anew
+                conn.exec_driver_sql("UPDATE seen_order SET relid = 0")
+            else:
+                for table in ("device_entry", "decision"):
+                    conn.exec_driver_sql(f"DROP TRIGGER cintui_order ON {table}")
+                    conn.exec_driver_sql(f"DROP FUNCTION cintui_{table}_order()")
+                conn.exec_driver_sql("DROP FUNCTION cintui_seen(text[], text[])")
+                conn.exec_driver_sql("DROP FUNCTION cintui_pulled(text, bigint, text)")
+                conn.exec_driver_sql("DROP TABLE entry_arrival, decision_snapshot, "
+                                     "device_pull, seen_order")
+    finally:
+        owner.close()
+    path = laptops(team.worker)
+    visit_nell_offline(cli, team, path)
+    closed_on_the_server(team)  # as of 27 Nov (RC1)
+    decide_on_the_server(team, cli, "The case stays closed")  # before the visit arrives
+    done = cli("sync", "--db", path, "--today", TODAY.isoformat())
+    assert done.code == 0, done.err
+    assert waiting_after_closure(team, cli) == [("visit", "2026-12-01")]
+    with monkeypatch.context() as as_owner:
+        as_owner.setenv("CINTUI_DATABASE_URL", team.owner_url)
+        again = cli("server", "init")
+    assert again.code == 0, again.err
+    assert waiting_after_closure(team, cli) == [("visit", "2026-12-01")]
+    decide_on_the_server(team, cli, "The case stays closed; the visit is kept on the record")
+    assert waiting_after_closure(team, cli) == []
+
+
+def meeting_booked_for_nell(team: Team, cli, path: Path) -> None:
+    """On the laptop at `path`: Nell's mother, her consent, and Nell's first CIN meeting
+    booked for 1 Dec (Tom to chair), as of 24 Nov."""
+    for args in (("person", "add", team.child, "--name", "Rose Quill", "--relationship",
+                  "Mother", "--pr", "--lives-with"),
+                 ("child", "consent", team.child, "--decision", "given", "--scope", "meeting",
+                  "--person", "Rose Quill", "--on", "2026-11-20"),
+                 ("meeting", "schedule", team.child, "--kind", "initial", "--at",
+                  "2026-12-01 16:00", "--venue", "Family home", "--chair", "Tom Hale")):
+        done = cli(*args, "--db", path, "--today", "2026-11-24")
+        assert done.code == 0, (args, done.err)
+
+
+def meeting_held_for_nell(team: Team, cli, path: Path) -> None:
+    """On the laptop at `path`: Nell's meeting of 1 Dec recorded held (on 2 Dec)."""
+    held = cli("meeting", "hold", team.child, "--recommendation", "continue",
+               "--still-in-need", "yes", "--present", "Rose Quill", "--next-review",
+               "2027-02-01", "--childs-views", "Happy at home", "--parents-views", "Coping",
+               "--db", path, "--today", TODAY.isoformat())
+    assert held.code == 0, held.err
+
+
+@pytest.mark.parametrize("first", ["amira", "tom"], ids=["amira-first", "tom-first"])
+def test_bex_4_a_change_another_laptop_made_waits_again_after_an_offline_decision(
+        team, laptops, cli, first):
+    """BEX 4, TRA: Amira books Nell's CIN meeting for 1 Dec and syncs; Tom's laptop then
+    holds the booking. The case is closed on the team server as of 27 Nov. Tom, offline,
+    decides the case stays closed: his laptop held the meeting booked, and the decision
+    answers that. Amira, offline too, records the meeting held. Whichever laptop syncs
+    first, the meeting held waits on his list: his decision answered an older version of
+    it. It counted as held by his laptop (its chain had the booking before the decision),
+    so nothing waited. Now another laptop's change his laptop had not pulled waits again."""
+    amira = laptops(team.worker)
+    meeting_booked_for_nell(team, cli, amira)
+    sync_now(amira, team, team.worker)
+    tom = laptops(team.manager)  # pulls the booking
+    closed_on_the_server(team)  # as of 27 Nov (RC1)
+    decided = cli("decision", "add", team.child, "--kind", "case_direction", "--decision",
+                  "The case stays closed", "--rationale", "The family moved away",
+                  "--db", tom, "--today", TODAY.isoformat())
+    assert decided.code == 0, decided.err
+    if first == "tom":
+        sync_now(tom, team, team.manager)
+        assert waiting_after_closure(team, cli) == []  # the booking he had: answered
+    meeting_held_for_nell(team, cli, amira)
+    for path, login in ((amira, team.worker),) + (
+            ((tom, team.manager),) if first == "amira" else ()):
+        sync_now(path, team, login)
+    assert waiting_after_closure(team, cli) == [("meeting_held", "2026-12-01")]
+
+
 def plan_started(team: Team) -> None:
     """On the team server: Nell's referral, her assessment authorised with a CIN plan as its
     outcome, and the plan started by Tom (TRA), as of mid-November."""
