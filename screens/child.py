@@ -850,7 +850,16 @@ class ChildScreen(KeysAsRead, Screen):
         if action in CLOSED_ONLY or action in OPEN_ONLY:
             return (action in CLOSED_ONLY) == self._case_closed()
         tab = TAB_ACTIONS.get(action)
+        if action == "discard_draft" and tab == self.active_tab:
+            return self._holds_a_draft()
         return tab is None or tab == self.active_tab
+
+    def _holds_a_draft(self) -> bool:
+        """x is offered on the Visits tab where there is a draft of yours to discard: it was
+        offered on every child's, and said "Choose one of your own draft visits" where
+        there was none. (Before the record is read, a key typed waits, so it is kept.)"""
+        return self.record is None or any(
+            d.owner == self.app.actor for d in self.record.visits.drafts)
 
     def _case_closed(self) -> bool:
         return (self.record is not None
