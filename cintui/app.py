@@ -275,8 +275,8 @@ class CintuiApp(HoldsKeys, PlainNotices, App):
             return
         while self.screen is not caseload:
             self.pop_screen()
-        # "Your caseload opens first", as the question said
-        caseload.set_view("mine") if message.username else caseload.reload()
+        # "Your caseload opens first", as the question said (the team's if you hold none)
+        caseload.land() if message.username else caseload.reload()
 
     def _caseload(self):
         return next((s for s in self.screen_stack if type(s).__name__ == "CaseloadScreen"), None)

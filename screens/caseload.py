@@ -228,6 +228,13 @@ class CaseloadScreen(KeysAsRead, Screen):
 
     # ---------------------------------------------------------------- loading
 
+    def land(self) -> None:
+        """Your own caseload as the app opens on it: the team's (else everyone's) when you
+        hold none, saying why. "Who am I" choosing a manager who holds none landed on an
+        empty "My caseload" where starting the app as them showed their team's."""
+        self._landing = True
+        self.set_view("mine")
+
     def set_view(self, view: str) -> None:
         if view != "everyone" and not getattr(self.app, "worker", None):
             self.notify("No worker chosen: showing everyone. Ctrl+P → 'Who am I'.")

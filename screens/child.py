@@ -700,11 +700,27 @@ class ChildScreen(KeysAsRead, Screen):
         # After school (WIR 2.8): on the day a review is due, else today or the next
         # working day.
         working = england_calendar().is_working_day
-        self.app.push_screen(ScheduleFormScreen(
+        form = ScheduleFormScreen(
             self.child_id, invitees, age, chair=header.worker if header else "",
             suggested=suggested_start(app.clock(), working, due), kind=kind, last_held=last,
-            context=context, soonest=suggested_start(app.clock(), working)),
-            self._reload_if_saved)
+            context=context, soonest=suggested_start(app.clock(), working))
+        self.app.push_screen(form, lambda saved: self._meeting_booked(saved, form))
+
+    def _meeting_booked(self, saved: object, form) -> None:
+        """Booked: the Meetings tab, where it now is, and a word of when and where. Booked
+        from another tab (`m` is on all of them) the form went and nothing in view changed:
+        at 80x24 the booking was nowhere on the Summary (WIR 2.3: its papers go out first)."""
+        if not saved:
+            return
+        from cintui.domain.meeting import KIND_LABELS as MEETING_KIND_LABELS
+
+        s = form.booked
+        venue = f" ({s.venue})" if s.venue else ""
+        self.notify(f"{first_upper(MEETING_KIND_LABELS.get(s.kind, 'meeting'))} booked for "
+                    f"{day_words(s.starts_at.date())} at {s.starts_at:%H:%M}{plain(venue)}: "
+                    "the papers go out before it (P, WIR 2.3).")
+        self.reload()
+        self.action_show_tab("meetings")
 
     def action_cancel_meeting(self) -> None:
         m = self._selected_meeting()
@@ -850,7 +866,16 @@ class ChildScreen(KeysAsRead, Screen):
         if action in CLOSED_ONLY or action in OPEN_ONLY:
             return (action in CLOSED_ONLY) == self._case_closed()
         tab = TAB_ACTIONS.get(action)
+        if action == "discard_draft" and tab == self.active_tab:
+            return self._holds_a_draft()
         return tab is None or tab == self.active_tab
+
+    def _holds_a_draft(self) -> bool:
+        """x is offered on the Visits tab where there is a draft of yours to discard: it was
+        offered on every child's, and said "Choose one of your own draft visits" where
+        there was none. (Before the record is read, a key typed waits, so it is kept.)"""
+        return self.record is None or any(
+            d.owner == self.app.actor for d in self.record.visits.drafts)
 
     def _case_closed(self) -> bool:
         return (self.record is not None

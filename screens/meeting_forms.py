@@ -263,8 +263,11 @@ class ScheduleFormScreen(FormScreen):
         self.query_one("#form-info", Static).update("\n".join(f"⚠ {plain(w)}" for w in warnings))
         return problems
 
+    booked: Schedule | None = None  # what was booked, for the record's word on it
+
     def build(self):
         s, child_id, now = self._schedule(), self.child_id, self.app.clock()
+        self.booked = s
         return lambda session: meetings.schedule(session, child_id, s, now=now)
 
 

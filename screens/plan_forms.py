@@ -91,6 +91,11 @@ class PlanFormScreen(FormScreen):
         return _save_job(self.version, new, self.today, self.by)
 
 
+def _rating_for(kind: object) -> str:
+    """The rating a new need is offered: Green for a strength to keep, Amber for a worry."""
+    return "G" if kind == "strength" else "A"
+
+
 class NeedFormScreen(PlanFormScreen):
     """Columns 1 and 2 of one need, its evidence and (for a new need) its first rating."""
 
@@ -101,6 +106,7 @@ class NeedFormScreen(PlanFormScreen):
         self.index = index
         self.need = version.needs[index] if index is not None else None
         self.kept_key = f"NeedFormScreen:{self.need.key if self.need else 'new'}"
+        self._rag_offered = "A"  # the rating the form offers for the kind chosen
         self.TITLE_TEXT = (f"Need {index + 1}" if index is not None else "Add a need") + \
             " — write it so the family can read it (BEX 2)"
 
@@ -133,6 +139,22 @@ class NeedFormScreen(PlanFormScreen):
         self.focus_first("#now")
         if self.need is None:  # WIR 2.6, BEX 3: "r Tab" goes to the discussion a Red needs
             self.tab_stop_only_for("cp_discussion", "rag", {"R"})
+
+    @on(Select.Changed, "#kind")
+    def _kind_chosen(self, event: Select.Changed) -> None:
+        """A new strength to keep is rated Green as it is chosen (BEX 2, a strength to
+        maintain), a worry Amber, unless the worker has chosen another rating. A strength
+        stayed Amber, and making it Green was a re-rating asking how long "the change" had
+        been maintained (WIR 2.4), a change the record then said had happened."""
+        if self.need is None and self.value("rag") == self._rag_offered:
+            self._rag_offered = _rating_for(event.value)
+            with self.prevent(Select.Changed):
+                self.query_one("#rag", Select).value = self._rag_offered
+            self._apply_needed_for()
+
+    def values_restored(self) -> None:
+        if self.need is None and self.value("rag") == _rating_for(self.value("kind")):
+            self._rag_offered = self.value("rag")  # as offered: it follows the kind still
 
     def _cp_discussion(self) -> str:
         """The CP discussion is a Red's, saved only with one: it was a tab stop for every

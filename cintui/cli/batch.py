@@ -17,6 +17,7 @@ from cintui.cli.common import (
     app,
     as_typed,
     keep_open,
+    usage_message,
 )
 
 EACH_HELP = "Run one command for many children, in one process"
@@ -115,8 +116,7 @@ def _run_one(root, args: list[str], reference: str) -> bool:
     except typer.Abort:
         raise
     except typer.TyperException as exc:
-        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
-        typer.echo(f"cintui each: {reference}: {message}", err=True)
+        typer.echo(f"cintui each: {reference}: {usage_message(exc)}", err=True)
         return False
     except (CliError, StoreError, ValueError, LookupError) as exc:
         typer.echo(f"cintui each: {reference}: {as_typed(exc)}", err=True)

@@ -77,6 +77,42 @@ def as_typed(exc: BaseException) -> str:
     return f"{option}: {problem}" if option else problem
 
 
+# An output format asked for as a flag: said by name when the command has no such flag.
+FORMAT_FLAGS = {"--json": "JSON", "--csv": "CSV", "--md": "Markdown", "--markdown": "Markdown",
+                "--pdf": "PDF", "--docx": "DOCX", "--html": "HTML", "--xml": "XML"}
+
+
+def usage_message(exc: BaseException) -> str:
+    """A usage error's words. An option the command does not have is said with the ones
+    meant by it, never Click's loose matches: `report compliance --md` offered "--db,
+    --from, --team" and `stepdown withdraw --reason` "--json", as if those were what was
+    meant. A close match by its name is offered ("did you mean --team?"); a format asked
+    for as a flag is answered with the formats the command writes, and how it is asked."""
+    message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+    option = getattr(exc, "option_name", None)
+    if type(exc).__name__ != "NoSuchOption" or not isinstance(option, str):
+        return message
+    from difflib import SequenceMatcher
+
+    said = str(getattr(exc, "message", "") or message)
+    meant = [p for p in sorted(getattr(exc, "possibilities", None) or ())
+             if SequenceMatcher(None, option.lstrip("-"), p.lstrip("-")).ratio() >= 0.7]
+    if meant:
+        return f"{said} (did you mean {' or '.join(meant)}?)"
+    ctx = getattr(exc, "ctx", None)
+    params = getattr(getattr(ctx, "command", None), "params", ())
+    if option not in FORMAT_FLAGS or not params:
+        return said
+    command = " ".join(str(ctx.command_path).split()[1:]) or "this command"
+    for param in params:
+        if "--format" in param.opts and param.help:
+            return f"{said} ({command} takes the format as --format: {param.help.split(' (')[0]})"
+    flags = [f"{FORMAT_FLAGS[o]} with {o}" for p in params for o in p.opts if o in FORMAT_FLAGS]
+    if not flags:
+        return f"{said} ({command} writes no {FORMAT_FLAGS[option]})"
+    return f"{said} ({command} writes {', '.join(flags)}; no {FORMAT_FLAGS[option]})"
+
+
 def _is_argument(ctx, field: str) -> bool:
     params = getattr(getattr(ctx, "command", None), "params", ())
     return any(p.param_type_name == "argument" and p.name == field for p in params)

@@ -26,6 +26,7 @@ from cintui.cli.common import (
     app,
     as_typed,
     inert_output,
+    usage_message,
 )
 from cintui.domain.text import inert
 
@@ -363,8 +364,7 @@ def run(argv: list[str] | None = None) -> None:
         if type(exc).__name__ == "NoArgsIsHelpError":  # `cintui policy`: show its help
             typer.echo(exc.format_message())
             sys.exit(0)
-        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
-        typer.echo(one_line(f"cintui: {message}"), err=True)
+        typer.echo(one_line(f"cintui: {usage_message(exc)}"), err=True)
         sys.exit(EXIT_USAGE)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)

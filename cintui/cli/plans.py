@@ -181,6 +181,13 @@ def export_plan(ctx: typer.Context, child: ChildArg,
         typer.echo(note, err=True)
 
 
+def _failing_words(failing: list, refs: str) -> str:
+    """How many of the plans written fail a check, in words that agree with the number."""
+    if not failing:
+        return ""
+    return f"; {len(failing)} {'fails' if len(failing) == 1 else 'fail'} checks: {refs}"
+
+
 @export_app.command("plans")
 def export_plans(ctx: typer.Context,
                  output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write "
@@ -275,16 +282,18 @@ def export_plans(ctx: typer.Context,
                        f"{'s' if len(stale) > 1 else ''} {', '.join(stale[:10])}"
                        f"{', …' if len(stale) > 10 else ''}")
     elif ids and ended:  # the ended plans are records: marked as ended, not DRAFT
-        fails = f"; {len(failing)} fail checks: {refs}" if failing else ""
+        fails = _failing_words(failing, refs)
         named = ", ".join(ended[:10]) + (", …" if len(ended) > 10 else "")
         typer.echo(f"Wrote {counted(len(ids), 'plan')} to {output}: "
                    f"{len(ids) - len(ended)} marked DRAFT (--final for the copies to "
                    f"circulate{fails}), {len(ended)} marked as ended at their final meeting "
                    f"or closure: {named}")
     elif ids:
-        fails = f"; {len(failing)} fail checks: {refs}" if failing else ""
-        typer.echo(f"Wrote {counted(len(ids), 'plan')} to {output}, each marked DRAFT "
-                   f"(--final for the copies to circulate{fails})")
+        fails = _failing_words(failing, refs)
+        one = len(ids) == 1  # "each marked DRAFT (… the copies …; 1 fail checks)" of one
+        typer.echo(f"Wrote {counted(len(ids), 'plan')} to {output}, "
+                   f"{'marked' if one else 'each marked'} DRAFT (--final for the "
+                   f"{'copy' if one else 'copies'} to circulate{fails})")
     else:
         typer.echo(f"Wrote no plans to {output}")
     if unwritten:

@@ -676,3 +676,22 @@ def test_a_batch_export_names_the_imported_children_with_no_plan_written(cli, db
         "Wrote no plans to " + str(tmp_path / "out"),
         "1 child on a CIN plan has no plan written yet, so none exported: LCS1 Ava Brook"]
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_new_teams_first_batch_export_of_one_plan_says_it_in_the_singular(
+        cli, db, tmp_path):
+    """JOURNEYS.md, Thursday, a new team's first week: one plan written so far. The export
+    said "Wrote 1 plan to out, each marked DRAFT (--final for the copies to circulate; 1 fail
+    checks: LCS1)"; it says it of the one plan now."""
+    good = tmp_path / "caseload.csv"
+    good.write_text("reference,first_name,last_name,dob,worker,referral_date,cin_plan_start\n"
+                    "LCS1,Ava,Brook,31/12/2016,wendy.worker,02/03/2026,14/04/2026\n")
+    assert run(cli, db, good).code == 0
+    begun = cli("plan", "exit", "LCS1", "--good-enough", "Ava in school every day for a term",
+                "--db", db, *DAY)
+    assert begun.code == 0, begun.err
+    out = cli("export", "plans", "--all", "-o", tmp_path / "out", "--db", db, *DAY)
+    assert out.code == 0, out.err
+    assert out.out.splitlines() == [
+        f"Wrote 1 plan to {tmp_path / 'out'}, marked DRAFT (--final for the copy to "
+        "circulate; 1 fails checks: LCS1)"]

@@ -151,3 +151,27 @@ def test_a_refusal_about_no_option_says_the_problem_alone(cli, tmp_path, monkeyp
     assert _refused(cli, db, "plan", "show", "CIN000009").startswith("cintui: child: ")
     assert _refused(cli, db, "child", "list", "--worker", "amira.x").startswith(
         "cintui: --worker: no worker called 'amira.x'")
+
+
+def test_an_option_the_command_has_not_is_answered_with_what_was_meant_or_nothing(
+        cli, demo_store):
+    """Priya pastes the compliance tables into the committee paper as she does the
+    performance ones: `report compliance --md` said "No such option: --md (Possible
+    options: --db, --from, --team)", none of them a way to Markdown; `stepdown withdraw
+    --reason` offered "--json". An option close to one the command has is offered; a format
+    asked for as a flag is answered with the formats the command writes; else nothing."""
+    def said(*args: str) -> str:
+        return _refused(cli, demo_store, *args)
+
+    assert said("report", "compliance", "--md") == (
+        "cintui: No such option: --md (report compliance writes JSON with --json, CSV with "
+        "--csv; no Markdown)")
+    assert said("stepdown", "withdraw", CHILD, "--reason", "entered by mistake") == (
+        "cintui: No such option: --reason")
+    assert said("export", "plan", CHILD, "--pdf") == (
+        "cintui: No such option: --pdf (export plan takes the format as --format: docx, pdf, "
+        "md, html or json)")
+    assert said("child", "list", "--tema", "south") == (
+        "cintui: No such option: --tema (did you mean --team?)")
+    assert said("due", "--wroker", "amira.ashdown") == (
+        "cintui: No such option: --wroker (did you mean --worker?)")

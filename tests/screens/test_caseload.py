@@ -680,6 +680,44 @@ async def test_choosing_who_you_are_opens_your_caseload_and_drops_the_note(new_l
         assert [r.name for r in table(app).rows] == ["Tilly Marsh"]
 
 
+async def test_a_manager_chosen_in_who_am_i_lands_on_the_team_as_at_the_start(
+        new_location, cli):
+    """A new team's first week: Amira records a step-down, then Tom (the team manager, who
+    holds no children) takes the laptop, Ctrl+P → Who am I → tom, Enter. He landed on an
+    empty "My caseload" saying "press 2", where opening the app as him shows the team's
+    children and says why; now choosing him does the same, and choosing Amira again opens
+    her own."""
+    path = team_store(new_location, cli, "switch.db", {"amira.ashdown": "Amira Ashdown"})
+    assert cli("worker", "add", "tom.hale", "--name", "Tom Hale", "--role", "team manager",
+               "--team", "South", "--db", path).code == 0
+    for first in ("Leo", "Nia"):
+        assert cli("child", "add", "--first-name", first, "--last-name", "Marsh", "--dob",
+                   "2017-03-12", "--worker", "amira.ashdown", "--db", path).code == 0
+
+    async def who_am_i(pilot, name: str) -> str:
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "who am i")
+        await pilot.press("enter")
+        await until(pilot, lambda: screen_name(app) == "WhoScreen")
+        await type_text(pilot, name)
+        await pilot.press("enter")
+        await until(pilot, lambda: screen_name(app) == "CaseloadScreen" and "loading" not in
+                    str(app.screen.query_one("#summary").render()))
+        await settle(pilot)
+        return " ".join(str(app.screen.query_one("#summary").render()).split())
+
+    app = CintuiApp(access.locate(path), today=TODAY, worker="amira.ashdown")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_caseload(pilot)
+        assert table(app).row_count == 2
+        summary = await who_am_i(pilot, "tom")
+        assert summary.startswith("My team (you hold none: 1 for yours; F4 w: what waits for "
+                                  "a manager) · 2 open children"), summary
+        assert table(app).row_count == 2
+        summary = await who_am_i(pilot, "amira")
+        assert summary.startswith("My caseload · 2 open children"), summary
+
+
 async def test_from_an_empty_view_to_a_full_one_enter_opens_the_child(demo_store):
     """A worker holding no children opens cintui on their team's children, saying why
     (every morning an empty list was a manager's first sight); 1 shows their own, none;

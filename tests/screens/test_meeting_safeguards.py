@@ -402,3 +402,28 @@ async def test_the_highlighted_meeting_says_who_booked_it_and_when(demo_store, c
         await settle(pilot)
         assert table.cursor_row == booked_at
         assert text_of(screen, "#meeting-detail") == f"Booked by Olu Other on {day_words(on)}"
+
+
+async def test_wir_2_3_a_meeting_booked_from_the_summary_shows_the_meetings_and_says_so(
+        demo_store):
+    """A new team's Tuesday: the review booked from the record as it opens (the Summary
+    tab, `m` offered on every tab), Ctrl+S. The form went and the Summary stood as it was,
+    the booking nowhere in view at 80x24, not a word said. Now the Meetings tab shows it,
+    and a notice says when and where, and that the papers go out before it (WIR 2.3)."""
+    app = MeetingHost(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.screen.active_tab == "summary"
+        before = len(with_store(demo_store, booked))
+        form = await booking_form(pilot)
+        assert form.focused is form.query_one("#venue")
+        await type_text(pilot, "Family home")
+        await press_to(pilot, "ctrl+s", screen="ChildScreen")
+        await until(pilot, lambda: app.screen.active_tab == "meetings")
+        assert len(with_store(demo_store, booked)) == before + 1
+        table = app.screen.query_one("#meetings-table", DataTable)
+        await until(pilot, lambda: any("booked" in str(c) for r in range(table.row_count)
+                                       for c in table.get_row_at(r)))
+        said = " ".join(str(n.message) for n in app._notifications)
+        assert "CIN review meeting booked for " in said and "(Family home)" in said, said
+        assert "papers go out before it (P, WIR 2.3)" in said, said

@@ -1218,3 +1218,44 @@ async def test_the_first_plan_is_agreed_at_the_meeting_minuted_with_the_childs_v
     assert (row.agreed_at, row.agreed_on, row.meeting_id) == (
         "Initial CIN planning meeting 20 Nov 2026", date(2026, 11, 20), meeting.id)
     assert agreed_since is None  # the meeting has its plan: the next is not agreed there
+
+
+async def test_a_new_strength_to_keep_is_rated_green_as_it_is_chosen_bex_2(demo_store):
+    """BEX 2: column 1 is a worry to change or a strength to keep. A new need chosen as a
+    strength stayed Amber, so the worker saved a strength as Amber and then re-rated it,
+    asked how long "the change" had held (WIR 2.4), and the record showed a change from
+    Amber that never happened. Now the strength is Green as it is chosen (a worry Amber
+    again), until the worker chooses a rating themselves, which is then kept."""
+    child_id = child_with(demo_store, "agreed")
+    app = PlanHost(demo_store, child_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press_to(pilot, "a", screen="NeedFormScreen")
+        form = app.screen
+        assert form.query_one("#rag").value == "A"  # a worry, as it opens
+        await pilot.press("shift+tab", "s")  # "A strength to keep", found by its word
+        await settle(pilot)
+        assert form.query_one("#kind").value == "strength"
+        assert form.query_one("#rag").value == "G"
+        assert text_of(form, "#rag #label") == "Green (g)"  # shown, not only held
+        form.query_one("#kind").value = "worry"  # a worry again (chosen from its list)
+        await settle(pilot)
+        assert (form.query_one("#kind").value, form.query_one("#rag").value) == ("worry", "A")
+        form.query_one("#rag").focus()
+        await pilot.press("r")  # the worker's own rating: a kind chosen after keeps it
+        await settle(pilot)
+        form.query_one("#kind").value = "strength"
+        await settle(pilot)
+        assert (form.query_one("#kind").value, form.query_one("#rag").value) == (
+            "strength", "R")
+        form.query_one("#rag").focus()
+        await pilot.press("g")
+        form.query_one("#now").focus()
+        await type_text(pilot, "Maisie's nan collects her from school every day")
+        await press_to(pilot, "ctrl+s", screen="PlanScreen")
+    draft = read(demo_store, lambda s: plans.load_version(
+        s, plans.draft_version_id(s, child_id)))
+    new = draft.needs[-1]
+    assert (new.kind, new.rag) == ("strength", "G")
+    assert [(h.previous, h.rating, h.maintained_for) for h in new.rag_history] == [
+        (None, "G", "")]  # rated Green once, not "Amber → Green, maintained for …"

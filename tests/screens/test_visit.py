@@ -554,12 +554,21 @@ async def test_escape_keeps_the_draft_and_x_discards_it(demo_store):
         assert [d["purpose"] for d in drafts_of(demo_store)] == ["Half written"]
         rows = cells(app.screen.query_one("#visits-table"))
         assert rows[0][0] == "DRAFT" and rows[0][6] == "test.worker"
+        assert "Discard draft" in footer_keys(app)
         await pilot.press("x")
         await settle(pilot)
         await pilot.press("y")
         await settle(pilot)
         assert drafts_of(demo_store) == []
         assert all(r[6] != "test.worker" for r in cells(app.screen.query_one("#visits-table")))
+        # With no draft of yours left, x is not offered: it was, on every child's Visits
+        # tab, and said "Choose one of your own draft visits to discard" where there was none.
+        assert "Discard draft" not in footer_keys(app)
+        assert "Visit" in footer_keys(app)
+
+
+def footer_keys(app) -> list[str]:
+    return [k.description for k in app.screen.query("FooterKey")]
 
 
 async def test_escape_on_the_open_visit_type_list_closes_the_list_not_the_form(demo_store):
