@@ -494,8 +494,8 @@ def own_needed_reason(summary: ConsentSummary, scope: str, child_name: str,
     "Jo Smith (Mother) consented on 3 Mar 2026, but Alfie (16) has not given their own
     consent to share information (WIR 2.1)", as `service_reason` says it of the service."""
     parent = own_needed(summary.current, scope, child_age)
-    if parent is None:
-        return ""
+    if parent is None or summary.status[scope] is not ConsentStatus.MISSING:
+        return ""  # a refusal or an override is said as it is (`_fact_flags`)
     return (f"{parent.who} consented on {day_label(parent.decided_on)}, but "
             f"{_child_words(child_name, child_age)} {_own_not_given(scope)} (WIR 2.1)")
 

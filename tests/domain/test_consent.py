@@ -592,6 +592,9 @@ def test_a_parents_consent_to_share_without_the_young_persons_own_says_whose_is_
     refused = consent_summary([mum("information_sharing"),
                                child("information_sharing", "refused")], 16)
     assert scope_word(refused, "information_sharing", "Alfie", 16) == "REFUSED"
+    by_dad = consent_summary([mum("information_sharing"), dad("information_sharing", "refused")], 16)
+    assert scope_word(by_dad, "information_sharing", "Alfie", 16) == "REFUSED"
+    assert own_needed_reason(by_dad, "information_sharing", "Alfie", 16) == ""  # as it is
     # Under 16 a parent's consent decides: GIVEN, nothing more is needed.
     under = consent_summary([mum("information_sharing")], 15)
     assert scope_word(under, "information_sharing", "Alfie", 15) == "GIVEN"
