@@ -32,12 +32,15 @@ from cintui.casework import record, visits
 from cintui.domain.child import STATUS_LABELS, spoken_age
 from cintui.domain.chronology import KIND_LABELS, KINDS, filter_chronology
 from cintui.domain.consent import (
+    CONSENT_SCOPES,
     OWN_NOT_GIVEN,
     SCOPE_LABELS,
     ConsentStatus,
     missing_service_hint,
-    own_consent_missing,
+    own_needed,
+    own_needed_reason,
     scope_to_record,
+    scope_word,
     service_flags_said,
 )
 from cintui.domain.dates import day_short, day_words
@@ -482,7 +485,9 @@ class ChildScreen(KeysAsRead, Screen):
         status.append("Consent (WAR 4.2, WIR 2.1-2.2, BEX 4): ", style="bold")
         for scope, state in rec.consent.status.items():
             status.append(f"{SCOPE_LABELS[scope]} ")
-            status.append(str(state).upper(), style=CONSENT_STYLES[state])
+            # WIR 2.1: a parent's given, a young person's own not: "needs Alfie (16) too"
+            status.append(scope_word(rec.consent, scope, rec.first_name, rec.age),
+                          style=CONSENT_STYLES[state])
             status.append("   ")
         # WAR 4.2: before a CIN service began, "needed before support starts", as the
         # due list and the caseload say it; once it began, "No valid consent".
@@ -493,6 +498,9 @@ class ChildScreen(KeysAsRead, Screen):
             elif rec.consent_reason and OWN_NOT_GIVEN in flag:
                 continue  # WIR 2.1: the reason says it
             status.append(f"\n⚠ {flag}")
+        for scope in CONSENT_SCOPES[1:]:  # the service's: its reason above (WIR 2.1)
+            if why := own_needed_reason(rec.consent, scope, rec.first_name, rec.age):
+                status.append(f"\n⚠ {why}")
         hint = missing_service_hint(rec.consent, sum(
             1 for p in rec.people if p.parental_responsibility))
         if hint:
@@ -1175,9 +1183,8 @@ class ChildScreen(KeysAsRead, Screen):
     def action_add_consent(self) -> None:
         people = self.record.people if self.record else []
         scope = scope_to_record(self.record.consent) if self.record else "service"
-        own = scope == "service" and self.record is not None and own_consent_missing(
-            self.record.consent)  # WIR 2.1: open on the young person, not a parent
-        rec = self.record
+        rec = self.record  # WIR 2.1: open on the young person, not a parent, if theirs is missing
+        own = rec is not None and own_needed(rec.consent.current, scope, rec.age) is not None
         self.app.push_screen(ConsentFormScreen(
             self.child_id, people, scope, own, current=rec.consent.current if rec else (),
             child=(rec.first_name, rec.age) if rec else ("", None)), self._reload_if_saved)

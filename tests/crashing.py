@@ -58,18 +58,20 @@ def kill_after_typing(script_text: str, store, folder: Path, wait: float = 2.5) 
     store holds afterwards is what the app had saved as it was typed."""
     script = folder / "crash.py"
     script.write_text(script_text)
-    proc = subprocess.Popen([sys.executable, str(script), str(store)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
-    try:
-        line = proc.stdout.readline()
-        assert line.strip() == "TYPED", proc.stderr.read()
-        time.sleep(wait)
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+    # `with`: its pipes are closed when it ends (left open, each was an unclosed file that
+    # the garbage collector found later, a ResourceWarning in some other test).
+    with subprocess.Popen([sys.executable, str(script), str(store)], cwd=ROOT,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}) as proc:
+        try:
+            line = proc.stdout.readline()
+            assert line.strip() == "TYPED", proc.stderr.read()
+            time.sleep(wait)
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
     assert proc.returncode == -signal.SIGKILL
 
 

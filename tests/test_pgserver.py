@@ -43,25 +43,26 @@ def test_a_run_killed_outright_leaves_no_server_and_no_files(pg_server):
     env = {**os.environ, "CINTUI_TEST_PG_ROOT": str(root)}
     env.pop(pgserver.ENV_VAR, None)
     children: list[int] = []
-    run = subprocess.Popen([sys.executable, str(CHECKOUT / "tests" / "pgserver.py"), "run",
-                            "--", "sleep", "600"], env=env, stderr=subprocess.PIPE, text=True)
-    try:
-        line = run.stderr.readline()
-        assert line.startswith("test PostgreSQL on 127.0.0.1:"), line
-        port = int(line.rsplit(":", 1)[1])
-        assert _listening(port)
-        assert [p.name[:3] for p in root.iterdir()] == ["pg-"]
-        command = subprocess.run(["pgrep", "-P", str(run.pid)], capture_output=True, text=True)
-        children += [int(pid) for pid in command.stdout.split()]  # the `sleep`, orphaned below
+    with subprocess.Popen([sys.executable, str(CHECKOUT / "tests" / "pgserver.py"), "run",
+                           "--", "sleep", "600"], env=env, stderr=subprocess.PIPE,
+                          text=True) as run:  # `with`: its pipe closed, the run waited for
+        try:
+            line = run.stderr.readline()
+            assert line.startswith("test PostgreSQL on 127.0.0.1:"), line
+            port = int(line.rsplit(":", 1)[1])
+            assert _listening(port)
+            assert [p.name[:3] for p in root.iterdir()] == ["pg-"]
+            command = subprocess.run(["pgrep", "-P", str(run.pid)], capture_output=True, text=True)
+            children += [int(pid) for pid in command.stdout.split()]  # the `sleep`, orphaned below
 
-        run.send_signal(signal.SIGKILL)
-        run.wait()
+            run.send_signal(signal.SIGKILL)
+            run.wait()
 
-        assert _until(lambda: not _listening(port)), "the server outlived the killed run"
-        assert _until(lambda: not any(root.iterdir())), "the cluster's files were left"
-    finally:
-        run.kill()
-        for pid in children:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-        shutil.rmtree(root, ignore_errors=True)
+            assert _until(lambda: not _listening(port)), "the server outlived the killed run"
+            assert _until(lambda: not any(root.iterdir())), "the cluster's files were left"
+        finally:
+            run.kill()
+            for pid in children:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            shutil.rmtree(root, ignore_errors=True)

@@ -343,13 +343,6 @@ def scope_to_record(summary: ConsentSummary) -> str:
                  if summary.status.get(scope) is ConsentStatus.MISSING), "service")
 
 
-def own_consent_missing(summary: ConsentSummary) -> bool:
-    """A young person's own consent to the service is what is missing, a parent's given
-    (WIR 2.1): the flag the record, the due list and the closure name."""
-    return any(f.startswith("The young person (") and OWN_NOT_GIVEN in f
-               for f in summary.flags)
-
-
 def consent_summary(
     facts: Iterable[ConsentFact], child_age: int | None, today: date | None = None
 ) -> ConsentSummary:
@@ -407,8 +400,7 @@ def service_reason(facts: Iterable[ConsentFact], child_name: str, child_age: int
     young = is_young_person(child_age)
     if scope_status(service, young) is ConsentStatus.GIVEN:
         return ""
-    name = child_name or own_words(child_age)
-    child = f"{name} ({child_age})" if child_age is not None else name
+    child = _child_words(child_name, child_age)
     at = f"at {child_age} " if child_age is not None else ""
     whose = _whose(parents)
     parent = [f for f in service if _is_given(f) and f.person_has_pr and not f.is_child]
@@ -463,6 +455,53 @@ def consent_command(reference: str, parents: Sequence[str] = (), own: bool = Fal
     names = list(dict.fromkeys(n.strip() for n in parents if n.strip()))
     person = "" if own else f" --person {shell_word(names[0]) if len(names) == 1 else 'NAME'}"
     return f"cintui child consent {reference} --decision given{person}"
+
+
+def own_needed(current: Iterable[ConsentFact], scope: str,
+               child_age: int | None) -> ConsentFact | None:
+    """The parent's consent in force to `scope` when, at 16 or 17, the young person's own is
+    what is missing: a parent with parental responsibility has given it and the young person
+    has no decision of their own recorded (WIR 2.1: "the consent of parents and young people
+    of sufficient age and understanding is therefore required for agencies to share
+    information or to hold a Child in Need meeting"). None otherwise."""
+    facts = [f for f in current if f.scope == scope]
+    if not is_young_person(child_age) or any(f.is_child for f in facts):
+        return None
+    return next((f for f in reversed(facts)
+                 if _is_given(f) and f.person_has_pr and not f.is_child), None)
+
+
+def _child_words(child_name: str, child_age: int | None) -> str:
+    name = child_name or own_words(child_age)
+    return f"{name} ({child_age})" if child_age is not None else name
+
+
+def scope_word(summary: ConsentSummary, scope: str, child_name: str,
+               child_age: int | None) -> str:
+    """One scope's state as the consent tab says it beside its label: GIVEN, MISSING,
+    REFUSED...; a parent's given and the young person's own not recorded, who is still to
+    consent, "needs Alfie (16) too" (WIR 2.1), not a bare MISSING."""
+    state = summary.status[scope]
+    if state is ConsentStatus.MISSING and own_needed(summary.current, scope, child_age):
+        return f"needs {_child_words(child_name, child_age)} too"
+    return str(state).upper()
+
+
+def own_needed_reason(summary: ConsentSummary, scope: str, child_name: str,
+                      child_age: int | None) -> str:
+    """Whose consent is given and whose is still needed, when a parent has consented to
+    `scope` and a young person of 16 or 17 has not (`own_needed`, WIR 2.1), "" otherwise:
+    "Jo Smith (Mother) consented on 3 Mar 2026, but Alfie (16) has not given their own
+    consent to share information (WIR 2.1)", as `service_reason` says it of the service."""
+    parent = own_needed(summary.current, scope, child_age)
+    if parent is None or summary.status[scope] is not ConsentStatus.MISSING:
+        return ""  # a refusal or an override is said as it is (`_fact_flags`)
+    return (f"{parent.who} consented on {day_label(parent.decided_on)}, but "
+            f"{_child_words(child_name, child_age)} {_own_not_given(scope)} (WIR 2.1)")
+
+
+def _own_not_given(scope: str) -> str:
+    return f"has not given their own consent to {_SCOPE_PHRASES.get(scope, scope)}"
 
 
 def missing_service_hint(summary: ConsentSummary, pr_people: int) -> str:

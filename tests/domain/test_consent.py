@@ -552,13 +552,52 @@ def test_a_young_persons_own_decision_is_the_young_persons_from_16_wir_2_1():
 
 def test_the_young_persons_own_consent_is_what_to_record_next_wir_2_1():
     """WIR 2.1: a parent's consent given and a 17-year-old's own not: the consent form
-    opens on the young person's own decision (it opened on the parent)."""
-    from cintui.domain.consent import own_consent_missing
+    opens on the young person's own decision (it opened on the parent), for sharing
+    information as for the service."""
+    from cintui.domain.consent import own_needed
 
-    assert own_consent_missing(consent_summary([mum()], 17))
-    assert not own_consent_missing(consent_summary([mum(), child()], 17))
-    assert not own_consent_missing(consent_summary([mum()], 12))  # a parent's decides
-    assert not own_consent_missing(consent_summary([], 17))  # no one's yet: a parent's first
+    assert own_needed([mum()], "service", 17) == mum()
+    assert own_needed([mum("information_sharing")], "information_sharing", 16)
+    assert not own_needed([mum()], "information_sharing", 17)  # a parent's first
+    assert not own_needed([mum(), child()], "service", 17)
+    assert not own_needed([mum(), child(decision="refused")], "service", 17)  # decided
+    assert not own_needed([mum()], "service", 12)  # a parent's decides
+    assert not own_needed([gran()], "service", 17)  # no parental responsibility
+    assert not own_needed([], "service", 17)  # no one's yet: a parent's first
+
+
+def test_a_parents_consent_to_share_without_the_young_persons_own_says_whose_is_needed_wir_2_1():
+    """WIR 2.1: "the consent of parents and young people of sufficient age and understanding
+    is therefore required for agencies to share information or to hold a Child in Need
+    meeting". Alfie (16), his mother's consent to all three, his own to the meeting alone:
+    sharing information read a bare MISSING, as if no one had consented. It says whose
+    consent is given and whose is still needed."""
+    from cintui.domain.consent import own_needed_reason, scope_word
+
+    facts = [mum(), mum("information_sharing"), mum("meeting"), child("meeting")]
+    summary = consent_summary(facts, 16)
+    assert summary.status["information_sharing"] is ConsentStatus.MISSING  # not valid
+    assert scope_word(summary, "information_sharing", "Alfie", 16) == "needs Alfie (16) too"
+    assert own_needed_reason(summary, "information_sharing", "Alfie", 16) == (
+        "Jo Smith (Mother) consented on 3 Mar 2026, but Alfie (16) has not given their own "
+        "consent to share information (WIR 2.1)")
+    assert scope_word(summary, "meeting", "Alfie", 16) == "GIVEN"
+    assert own_needed_reason(summary, "meeting", "Alfie", 16) == ""
+    # The service's words are service_reason's, which the due list and the caseload say.
+    assert scope_word(summary, "service", "Alfie", 16) == "needs Alfie (16) too"
+    assert own_needed_reason(summary, "service", "Alfie", 16) == service_reason(
+        facts, "Alfie", 16, ["Jo Smith"])
+    # No one's consent, or a refusal, is still said as the state it is.
+    assert scope_word(summary, "transfer", "Alfie", 16) == "MISSING"
+    refused = consent_summary([mum("information_sharing"),
+                               child("information_sharing", "refused")], 16)
+    assert scope_word(refused, "information_sharing", "Alfie", 16) == "REFUSED"
+    by_dad = consent_summary([mum("information_sharing"), dad("information_sharing", "refused")], 16)
+    assert scope_word(by_dad, "information_sharing", "Alfie", 16) == "REFUSED"
+    assert own_needed_reason(by_dad, "information_sharing", "Alfie", 16) == ""  # as it is
+    # Under 16 a parent's consent decides: GIVEN, nothing more is needed.
+    under = consent_summary([mum("information_sharing")], 15)
+    assert scope_word(under, "information_sharing", "Alfie", 15) == "GIVEN"
 
 
 def test_a_young_persons_refusal_names_the_parents_consent_in_a_sentence_wir_2_1():

@@ -773,6 +773,55 @@ async def test_the_consent_tab_says_needed_before_support_as_the_due_list_does_w
     assert "before support starts" not in tab, tab
 
 
+async def test_a_parents_consent_to_share_without_a_16_year_olds_own_says_whose_is_needed_wir_2_1(
+        demo_store):
+    """WIR 2.1: "the consent of parents and young people of sufficient age and understanding
+    is therefore required for agencies to share information or to hold a Child in Need
+    meeting". Alfie, 16, his mother's consent to the service, to sharing and to the meeting,
+    his own to the meeting alone: the tab said "Information sharing MISSING", as if no one
+    had consented, and `a`, after his own consent to the service, opened on his mother. It
+    says whose consent is needed; `a` opens on Alfie's own decision each time."""
+    from datetime import date
+
+    from cintui.casework import record
+
+    store = open_store(demo_store, None)
+    with store.session("test.worker") as session:
+        child = cases.add_child(session, cases.NewChild(
+            first_name="Alfie", last_name="Example", dob=date(2010, 5, 1), reference="CS16",
+            referral_date=date(2026, 11, 2)), TODAY)
+        mother = record.add_person(session, child.id, record.PersonInput(
+            name="Jo Example", relationship="Mother", parental_responsibility=True))
+        for scope, person in (("service", mother.person_id), ("meeting", None),
+                              ("information_sharing", mother.person_id),
+                              ("meeting", mother.person_id)):
+            record.record_consent(session, child.id, record.ConsentInput(
+                scope=scope, decision="given", decided_on=date(2026, 11, 3),
+                person_id=person), TODAY)
+    store.close()
+    app = ChildHost(demo_store, "CS16")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        tab = " ".join(text_of(app.screen, "#consent-status").split())
+        assert "MISSING Information" not in tab and "sharing MISSING" not in tab, tab
+        assert ("CIN service needs Alfie (16) too Information sharing needs Alfie (16) too "
+                "CIN meeting GIVEN") in tab, tab
+        assert ("⚠ Jo Example (Mother) consented on 3 Nov 2026, but Alfie (16) has not given "
+                "their own consent to share information (WIR 2.1)") in tab, tab
+        offered = []
+        for _ in range(2):
+            await press_to(pilot, "a", screen="ConsentFormScreen")
+            form = app.screen
+            offered.append((form.query_one("#scope").value, form.query_one("#person").value))
+            await press_to(pilot, "ctrl+s", screen="ChildScreen")
+        assert offered == [("service", "child"), ("information_sharing", "child")]
+        tab = " ".join(text_of(app.screen, "#consent-status").split())
+        assert ("CIN service GIVEN Information sharing GIVEN CIN meeting GIVEN") in tab, tab
+        assert "⚠" not in tab, tab
+
+
 async def test_withheld_consent_path_from_incomplete_to_complete(demo_store):
     app = ChildHost(demo_store, REFUSED)
     async with app.run_test(size=SIZE) as pilot:

@@ -48,49 +48,51 @@ async def test_a_long_write_lock_by_another_process_loses_nothing_typed(
         original(self, exc)
 
     monkeypatch.setattr(visit_screen.VisitFormScreen, "_write_failed", counted)
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(sqlite_demo_store)],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "HELD"
-        app = VisitHost(sqlite_demo_store)
-        async with app.run_test(size=SIZE) as pilot:
-            await open_form(pilot)
-            await pilot.press("y", "y", "y")
-            await type_text(pilot, "Planned visit")
-            words = ["Planned visit"]
-            rounds = 0
-            while len(failures) < 3 * FAILURES_IN_30_SECONDS and rounds < 400:
-                await pilot.pause(0.1)
-                rounds += 1
-                if rounds % 10 == 0 and len(words) < 6:  # typing on while it waits
-                    await type_text(pilot, f" w{len(words)}")
-                    words.append(f"w{len(words)}")
-            assert len(failures) >= 3 * FAILURES_IN_30_SECONDS, failures
-            assert all("busy" in f for f in failures), failures[:2]
-            status = text_of(app.screen, "#saved")
-            assert "NOT SAVED YET" in status and "busy" in status
-            assert drafts_of(sqlite_demo_store) == []  # nothing could be written yet
-            await pilot.press("escape")  # closing is not allowed to drop the text
-            await pilot.pause(0.5)
-            assert type(app.screen).__name__ == "ConfirmScreen"
-            assert "Not saved yet" in text_of(app.screen, "#confirm-message")
-            await pilot.press("n")  # keep waiting
-            await pilot.pause()
-            assert type(app.screen).__name__ == "VisitFormScreen"
-            holder.stdin.write("\n")  # the import ends
-            holder.stdin.flush()
-            assert holder.stdout.readline().strip() == "RELEASED"
-            for _ in range(100):
-                await pilot.pause(0.1)
-                if "Draft saved" in text_of(app.screen, "#saved"):
-                    break
-            assert "Draft saved" in text_of(app.screen, "#saved")
-            await pilot.press("escape")
-            await settle(pilot)
-            assert type(app.screen).__name__ != "VisitFormScreen"
-    finally:
-        if holder.poll() is None:
-            holder.kill()
-        holder.wait()
+    # `with` closes its pipes when it ends (left open, the garbage collector found them later:
+    # a ResourceWarning in another test, or at the worker's end).
+    with subprocess.Popen([sys.executable, "-c", HOLDER, str(sqlite_demo_store)],
+                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) as holder:
+        try:
+            assert holder.stdout.readline().strip() == "HELD"
+            app = VisitHost(sqlite_demo_store)
+            async with app.run_test(size=SIZE) as pilot:
+                await open_form(pilot)
+                await pilot.press("y", "y", "y")
+                await type_text(pilot, "Planned visit")
+                words = ["Planned visit"]
+                rounds = 0
+                while len(failures) < 3 * FAILURES_IN_30_SECONDS and rounds < 400:
+                    await pilot.pause(0.1)
+                    rounds += 1
+                    if rounds % 10 == 0 and len(words) < 6:  # typing on while it waits
+                        await type_text(pilot, f" w{len(words)}")
+                        words.append(f"w{len(words)}")
+                assert len(failures) >= 3 * FAILURES_IN_30_SECONDS, failures
+                assert all("busy" in f for f in failures), failures[:2]
+                status = text_of(app.screen, "#saved")
+                assert "NOT SAVED YET" in status and "busy" in status
+                assert drafts_of(sqlite_demo_store) == []  # nothing could be written yet
+                await pilot.press("escape")  # closing is not allowed to drop the text
+                await pilot.pause(0.5)
+                assert type(app.screen).__name__ == "ConfirmScreen"
+                assert "Not saved yet" in text_of(app.screen, "#confirm-message")
+                await pilot.press("n")  # keep waiting
+                await pilot.pause()
+                assert type(app.screen).__name__ == "VisitFormScreen"
+                holder.stdin.write("\n")  # the import ends
+                holder.stdin.flush()
+                assert holder.stdout.readline().strip() == "RELEASED"
+                for _ in range(100):
+                    await pilot.pause(0.1)
+                    if "Draft saved" in text_of(app.screen, "#saved"):
+                        break
+                assert "Draft saved" in text_of(app.screen, "#saved")
+                await pilot.press("escape")
+                await settle(pilot)
+                assert type(app.screen).__name__ != "VisitFormScreen"
+        finally:
+            if holder.poll() is None:
+                holder.kill()
+            holder.wait()
     purposes = [d["purpose"] for d in drafts_of(sqlite_demo_store)]
     assert purposes == [" ".join(words)]

@@ -684,17 +684,17 @@ async def test_a_crash_mid_meeting_resumes_where_it_stopped(demo_store, tmp_path
     meeting_id = book(demo_store)
     script = tmp_path / "crash.py"
     script.write_text(CRASH_SCRIPT)
-    proc = subprocess.Popen([sys.executable, str(script), str(demo_store), str(meeting_id)],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    try:
-        assert proc.stdout.readline().strip() == "TYPED", proc.stderr.read()
-        time.sleep(2.5)
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+    with subprocess.Popen([sys.executable, str(script), str(demo_store), str(meeting_id)],
+                          cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}) as proc:
+        try:  # `with` closes the pipes (tests/crashing.py's kill_after_typing)
+            assert proc.stdout.readline().strip() == "TYPED", proc.stderr.read()
+            time.sleep(2.5)
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
     app = MeetingHost(demo_store)
     async with app.run_test(size=SIZE) as pilot:
         await open_minuting(pilot, meeting_id)
