@@ -210,12 +210,17 @@ def held_sql(decisions: str, records: str,
     entries `d` and `r` must also pass (on the server, row security). A decision another
     laptop pulled is in its chain too, as the sync's: not made there."""
 
-    return (f"SELECT CAST(d.entity_id AS TEXT), CAST(r.entity_id AS TEXT) "
+    # Each side read once by its ids (an index on `entity_id`, revision 0035), then joined:
+    # not the records' entries looked up again for each decision.
+    return (f"WITH d AS MATERIALIZED (SELECT d.entity_id, d.device, d.seq "
             f"FROM device_entry AS d "
-            f"LEFT JOIN device_entry AS r ON r.device = d.device AND r.seq < d.seq "
-            f"AND r.entity_id {records} AND {brought('r')} AND ({seen('r')}) "
             f"WHERE d.entity = 'decision' AND d.action = 'insert' AND d.actor <> '{SYNC_ACTOR}' "
-            f"AND d.entity_id {decisions} AND ({seen('d')})")
+            f"AND d.entity_id {decisions} AND ({seen('d')})), "
+            f"r AS MATERIALIZED (SELECT r.entity_id, r.device, r.seq FROM device_entry AS r "
+            f"WHERE r.entity_id {records} AND r.device IN (SELECT d.device FROM d) "
+            f"AND {brought('r')} AND ({seen('r')})) "
+            f"SELECT CAST(d.entity_id AS TEXT), CAST(r.entity_id AS TEXT) FROM d "
+            f"LEFT JOIN r ON r.device = d.device AND r.seq < d.seq")
 
 
 def offline(rows: Rows, decided: dict[str, list], found: list[Found]
@@ -231,16 +236,18 @@ def offline(rows: Rows, decided: dict[str, list], found: list[Found]
     made = sorted({d for found in decided.values() for d, *_ in found})
     if not made or not found:
         return set(), set()
-    ids, params = _in("d", made)
-    named, more = _in("r", sorted({uuid_hex(f.extra[0]) for f in found}))
-    params.update(more)
+    records = sorted({uuid_hex(f.extra[0]) for f in found})
     if rows("SELECT 1 FROM store_meta WHERE key = 'team_server'", {}):
         if not rows("SELECT to_regprocedure('cintui_held(text[], text[])') IS NOT NULL",
                     {})[0][0]:
             return None
-        sql = (f"SELECT decision_id, entity_id FROM cintui_held("
-               f"CAST(ARRAY[{ids}] AS text[]), CAST(ARRAY[{named}] AS text[]))")
+        sql = ("SELECT decision_id, entity_id FROM cintui_held(CAST(:d AS text[]), "
+               "CAST(:r AS text[]))")  # two arrays: not a parameter per id
+        params = {"d": made, "r": records}
     else:
+        ids, params = _in("d", made)
+        named, more = _in("r", records)
+        params.update(more)
         sql = held_sql(f"IN ({ids})", f"IN ({named})")
     laptop, held = set(), set()
     for did, rid in rows(sql, params):
@@ -271,12 +278,11 @@ def seen(rows: Rows, decided: dict[str, list], found: list[Found]
     if not rows("SELECT to_regprocedure('cintui_seen(text[], text[])') IS NOT NULL",
                 {})[0][0]:
         return None
-    params = {f"{side}{i}": pair[k] for i, pair in enumerate(pairs)
-              for k, side in enumerate("dr")}
-    ids, named = (", ".join(f":{side}{i}" for i in range(len(pairs))) for side in "dr")
+    # Two arrays, each one parameter: not one parameter per id (thousands of them).
+    params = {"d": [did for did, _ in pairs], "r": [rid for _, rid in pairs]}
     return {(str(did), str(rid)): bool(answer) for did, rid, answer in rows(
-        f"SELECT decision_id, entity_id, seen FROM cintui_seen("
-        f"CAST(ARRAY[{ids}] AS text[]), CAST(ARRAY[{named}] AS text[]))", params)
+        "SELECT decision_id, entity_id, seen FROM cintui_seen(CAST(:d AS text[]), "
+        "CAST(:r AS text[]))", params)
         if answer is not None}
 
 
@@ -317,12 +323,14 @@ def reached(rows: Rows, found: list[Found]) -> dict[str, datetime]:
     not, until `cintui server init` runs again: `recorded` stands), then the arrivals."""
     if not found:
         return {}
-    named, params = _in("r", sorted({_uuid(f.extra[0]).hex for f in found}))
+    records = sorted({_uuid(f.extra[0]).hex for f in found})
     if rows("SELECT 1 FROM store_meta WHERE key = 'team_server'", {}):
         if not rows("SELECT to_regprocedure('cintui_arrived(text[])') IS NOT NULL", {})[0][0]:
             return {}  # a server set up before it: `cintui server init` again makes it
-        sql = f"SELECT entity_id, arrived_at FROM cintui_arrived(CAST(ARRAY[{named}] AS text[]))"
+        sql = "SELECT entity_id, arrived_at FROM cintui_arrived(CAST(:r AS text[]))"
+        params: dict = {"r": records}  # one array: not a parameter per id
     else:
+        named, params = _in("r", records)
         sql = arrival(f"IN ({named})")
     return {str(rid): _instant(at) for rid, at in rows(sql, params) if at is not None}
 

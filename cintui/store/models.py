@@ -1053,7 +1053,7 @@ class DeviceEntry(SQLModel, table=True):
     actor: str = Field(max_length=64)
     action: str = Field(max_length=8)
     entity: str = Field(max_length=32)
-    entity_id: str = Field(max_length=64)
+    entity_id: str = Field(max_length=64, index=True)  # the records' entries (revision 0035)
     changes: str
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)

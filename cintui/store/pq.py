@@ -176,6 +176,10 @@ def _param(value: Any) -> tuple[int, bytes | None]:
         return 1700, str(value).encode()
     if isinstance(value, bytes | bytearray | memoryview):
         return 17, b"\\x" + bytes(value).hex().encode()
+    if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+        # text[] (as psycopg sends a list of str): many ids in one parameter
+        quoted = ('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in value)
+        return 1009, ("{" + ",".join(quoted) + "}").encode("utf-8")
     raise TypeError(f"cannot send a {type(value).__name__} to the server as a parameter")
 
 

@@ -652,9 +652,13 @@ def _arrivals(conn: Connection, server: ServerInfo) -> None:
         ex("DROP TRIGGER IF EXISTS cintui_arrival ON device_entry")
         ex("CREATE TRIGGER cintui_arrival BEFORE INSERT OR UPDATE ON device_entry "
            "FOR EACH ROW EXECUTE FUNCTION cintui_arrival()")
+    # `jit = off` in each of these (and `cintui_seen`): their queries take thousands of ids,
+    # which the planner costs as thousands of index probes, enough to compile them (JIT, ~2
+    # s on a service's waiting list) for work of a few milliseconds.
     ex(f"""CREATE OR REPLACE FUNCTION cintui_arrived(ids text[])
         RETURNS TABLE (entity_id text, arrived_at timestamptz)
-        LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public
+        SET jit = off AS $$
         DECLARE hidden uuid[] := coalesce(cintui_hidden_children(), '{{}}');
         BEGIN
           RETURN QUERY {arrival("= ANY(ids)", _seen)};
@@ -663,7 +667,8 @@ def _arrivals(conn: Connection, server: ServerInfo) -> None:
     # order of its own chain (`store.kept.offline`, BEX 4): the same entries, the same rule.
     ex(f"""CREATE OR REPLACE FUNCTION cintui_held(decisions text[], records text[])
         RETURNS TABLE (decision_id text, entity_id text)
-        LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public
+        SET jit = off AS $$
         DECLARE hidden uuid[] := coalesce(cintui_hidden_children(), '{{}}');
         BEGIN
           RETURN QUERY {held_sql("= ANY(decisions)", "= ANY(records)", _seen)};
@@ -751,7 +756,8 @@ def _seen_order(conn: Connection, server: ServerInfo) -> None:
         END $$""")
     ex(f"""CREATE OR REPLACE FUNCTION cintui_seen(decisions text[], records text[])
         RETURNS TABLE (decision_id text, entity_id text, seen boolean)
-        LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public
+        SET jit = off AS $$
         DECLARE hidden uuid[] := coalesce(cintui_hidden_children(), '{{}}');
           ours boolean := EXISTS (SELECT 1 FROM seen_order
                                   WHERE relid = 'seen_order'::regclass);

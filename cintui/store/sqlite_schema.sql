@@ -1,4 +1,4 @@
--- cintui's SQLite schema at revision 0034: written by scripts/sqlite_schema.py, never by hand.
+-- cintui's SQLite schema at revision 0035: written by scripts/sqlite_schema.py, never by hand.
 BEGIN IMMEDIATE;
 CREATE TABLE alembic_version (
 	version_num VARCHAR(32) NOT NULL, 
@@ -61,9 +61,9 @@ CREATE TABLE "child" (
 	sex VARCHAR(1) DEFAULT 'U' NOT NULL, 
 	gender_identity VARCHAR(100) DEFAULT ('') NOT NULL, 
 	PRIMARY KEY (id), 
-	FOREIGN KEY(worker_id) REFERENCES worker (id) DEFERRABLE INITIALLY DEFERRED, 
+	FOREIGN KEY(family_id) REFERENCES family (id) DEFERRABLE INITIALLY DEFERRED, 
 	FOREIGN KEY(team_id) REFERENCES team (id) DEFERRABLE INITIALLY DEFERRED, 
-	FOREIGN KEY(family_id) REFERENCES family (id) DEFERRABLE INITIALLY DEFERRED
+	FOREIGN KEY(worker_id) REFERENCES worker (id) DEFERRABLE INITIALLY DEFERRED
 );
 CREATE TABLE child_access (
 	id CHAR(32) NOT NULL, 
@@ -394,8 +394,8 @@ CREATE TABLE "meeting" (
 	cancel_told VARCHAR DEFAULT '' NOT NULL, booked_by VARCHAR(200) DEFAULT '' NOT NULL, 
 	PRIMARY KEY (id), 
 	CONSTRAINT fk_meeting_rebooked_from FOREIGN KEY(rebooked_from_id) REFERENCES meeting (id) DEFERRABLE INITIALLY DEFERRED, 
-	FOREIGN KEY(child_id) REFERENCES child (id) DEFERRABLE INITIALLY DEFERRED, 
-	FOREIGN KEY(episode_id) REFERENCES episode (id) DEFERRABLE INITIALLY DEFERRED
+	FOREIGN KEY(episode_id) REFERENCES episode (id) DEFERRABLE INITIALLY DEFERRED, 
+	FOREIGN KEY(child_id) REFERENCES child (id) DEFERRABLE INITIALLY DEFERRED
 );
 CREATE TABLE meeting_agreement (
 	id CHAR(32) NOT NULL, 
@@ -857,6 +857,7 @@ CREATE INDEX ix_decision_child_id ON decision (child_id);
 CREATE INDEX ix_decision_ending_id ON decision (ending_id);
 CREATE INDEX ix_decision_episode_id ON decision (episode_id);
 CREATE INDEX ix_decision_made_by_id ON decision (made_by_id);
+CREATE INDEX ix_device_entry_entity_id ON device_entry (entity_id);
 CREATE INDEX ix_direct_payment_child_id ON direct_payment (child_id);
 CREATE INDEX ix_draft_child_id ON draft (child_id);
 CREATE INDEX ix_ending_child_id ON ending (child_id);
@@ -942,5 +943,5 @@ CREATE INDEX ix_worker_team_id ON worker (team_id);
 CREATE UNIQUE INDEX ix_worker_username ON worker (username);
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log WHEN NOT (NEW.changes = '{"erased":"personal data erased after its retention: see the erasure record"}' AND NEW.seq IS OLD.seq AND NEW.at IS OLD.at AND NEW.actor IS OLD.actor AND NEW.action IS OLD.action AND NEW.entity IS OLD.entity AND NEW.entity_id IS OLD.entity_id AND NEW.prev_hash IS OLD.prev_hash AND NEW.hash IS OLD.hash AND NEW.txid IS OLD.txid) BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
-INSERT INTO alembic_version (version_num) VALUES ('0034');
+INSERT INTO alembic_version (version_num) VALUES ('0035');
 COMMIT;

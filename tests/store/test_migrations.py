@@ -83,7 +83,7 @@ def test_revisions_are_one_line_named_after_their_files():
     assert walked == list(migrate.known_revisions()) == [
         "0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0012",
         "0014", "0015", "0016", "0017", "0018", "0019", "0020", "0021", "0022", "0023", "0024", "0025",
-        "0026", "0027", "0028", "0029", "0030", "0031", "0032", "0033", "0034"]
+        "0026", "0027", "0028", "0029", "0030", "0031", "0032", "0033", "0034", "0035"]
     assert script.get_heads() == [migrate.head_revision()]
     for rev in script.walk_revisions():
         assert Path(rev.path).name.startswith(rev.revision + "_")
