@@ -85,6 +85,14 @@ class FormLine(Static):
     def update(self, content="", *, layout: bool = True) -> None:
         super().update(content, layout=layout)
         self.display = bool(str(content).strip())
+        if self.is_mounted and isinstance(self.parent, Widget):  # the boxes' room changed
+            self.call_after_refresh(self._focused_in_view)
+
+    def _focused_in_view(self) -> None:
+        focused = self.screen.focused if self.is_attached else None
+        scroll = next((w for w in self.ancestors if isinstance(w, FieldsScroll)), None)
+        if focused is not None and scroll is not None:
+            scroll.keep_in_view(focused)  # the one typed in stays in view
 
 
 def at_end(area: TextArea) -> TextArea:
@@ -115,7 +123,7 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
     FormScreen { align: center middle; }
     FormScreen #form { width: 96; max-width: 100%; max-height: 95%; height: auto; border: thick $primary;
                        background: $surface; padding: 0 1; }
-    FormScreen #form-title { text-style: bold; margin: 0 0 1 0; }
+    FormScreen #form-title { text-style: bold; margin: 0 0 1 0; dock: top; }
     FormScreen .form-about { height: auto; margin: 0 0 1 0; }
     FormScreen .field { height: auto; }
     FormScreen .field Label { width: 24; padding: 0 1 0 0; }
@@ -126,12 +134,15 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
     FormScreen Input > .input--placeholder { text-style: italic; }
     FormScreen .error { color: $error; height: auto; padding: 0 0 0 24; }
     FormScreen .error.-empty { display: none; }
-    FormScreen #form-error { color: $error; height: auto; dock: bottom; }
-    FormScreen #form-info { color: $warning; height: auto; dock: bottom; }
+    FormScreen #form-foot { height: auto; dock: bottom; }
+    FormScreen #form-error { color: $error; height: auto; }
+    FormScreen #form-info { color: $warning; height: auto; }
     FormScreen .warning { color: $warning; height: auto; padding: 0 0 0 24; }
     FormScreen .warning.-empty { display: none; }
     FormScreen #buttons { height: auto; margin: 1 0 0 0; align: right middle; }
     FormScreen #buttons Button { margin: 0 0 0 2; }
+    FormScreen ToastRack { dock: top; align: right top; margin: 0; }
+    FormScreen Toast { margin: 0; padding: 0 1; max-width: 75%; }
     """
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
@@ -417,13 +428,15 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         with FieldsScroll(id="form"):
             yield Static(plain(self.TITLE_TEXT), id="form-title")
             yield from self.fields()
-            # At the foot of the form, in view at 80x24 while its boxes scroll (under the
-            # last box, a warning was out of view and said as a notice over the form).
-            yield FormLine("", id="form-info")
-            yield FormLine("", id="form-error")
-            with Horizontal(id="buttons"):
-                yield FormButton("Save (ctrl+s)", id="save", variant="primary")
-                yield FormButton("Cancel (esc)", id="cancel")
+            # At the foot of the form, one block, in view at 80x24 while its boxes scroll
+            # (under the last box, a warning was out of view and said as a notice over the
+            # form); each docked on its own, a note of three lines covered Save and Cancel.
+            with Vertical(id="form-foot"):
+                yield FormLine("", id="form-info")
+                yield FormLine("", id="form-error")
+                with Horizontal(id="buttons"):
+                    yield FormButton("Save (ctrl+s)", id="save", variant="primary")
+                    yield FormButton("Cancel (esc)", id="cancel")
         # The form's own keys at the foot, not the keys of the screen under it (which a
         # letter would only type into the form).
         yield Footer()

@@ -150,6 +150,8 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
     VisitFormScreen .group { text-style: bold underline; margin: 1 0 0 0; height: auto; }
     VisitFormScreen TextArea { height: auto; min-height: 4; max-height: 16; }
     VisitFormScreen #status-line { height: auto; padding: 0 1; background: $boost; }
+    VisitFormScreen Toast { margin: 0; padding: 0 1; max-width: 75%; }
+    VisitFormScreen.-notices-top ToastRack { dock: top; align: right top; margin: 0; }
     """
     BINDINGS = [
         Binding("ctrl+f", "finalise", "Finalise", priority=True),
@@ -224,6 +226,23 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
         yield Static("", id="status-line")
         yield Static("", id="saved")
         yield Footer()
+
+    def on_descendant_focus(self, _event) -> None:
+        self.call_after_refresh(self._place_notices)  # once scrolled to the box
+
+    @on(TextArea.Changed)
+    def _typed(self) -> None:
+        self.call_after_refresh(self._place_notices)  # the cursor moves down as words wrap
+
+    def _place_notices(self) -> None:
+        # A notice (a toast) goes where the cursor is not: over the top of the screen while
+        # it is in the lower half, as in the sections at 80x24 (a notice sat over the box
+        # typed in for 10 seconds), else at the bottom right, as on other screens.
+        focused = self.focused
+        if focused is None or not self.is_attached:
+            return
+        where = getattr(focused, "cursor_screen_offset", None) or focused.region.center
+        self.set_class(where[1] > self.size.height // 2, "-notices-top")
 
     def on_mount(self) -> None:
         app = self.app

@@ -499,9 +499,9 @@ async def test_a_long_forms_warnings_sit_at_its_foot_in_view_with_no_notice(demo
     """On a laptop's 80x24 the person form is longer than the screen. Its warnings (WIR 2.9:
     a professional with no phone or email) were under its last box, out of view, and said as
     a notice too, over the form's bottom right while the warning stood; its empty warning
-    and error lines took a row each. They sit at the form's foot, in view as the boxes
-    scroll, with nothing over the form, and take no row while they say nothing. At 120x40
-    the same."""
+    and error lines took a row each. They sit at the form's foot, over Save and Cancel, in
+    view as the boxes scroll, with nothing over the form, and take no row while they say
+    nothing. At 120x40 the same."""
     app = ChildHost(demo_store)
     async with app.run_test(size=size) as pilot:
         form = await person_form(pilot)
@@ -520,9 +520,13 @@ async def test_a_long_forms_warnings_sit_at_its_foot_in_view_with_no_notice(demo
         assert foot is not None, (size, shown)
         assert "⚠ No phone or email for Dana Test: the meeting contact list needs" \
             in shown[foot], (size, shown)
+        buttons = next(i for i in range(foot, len(shown)) if "Save (ctrl+s)" in shown[i]) - 1
         edge = next(i for i in range(foot, len(shown)) if "▄▄▄" in shown[i])
-        assert all(line.strip("█ ") for line in shown[foot:edge])  # no empty row under it
-        assert edge - foot == (2 if size == (80, 24) else 1)  # the form's bottom edge
+        # Its lines, one empty row, Save and Cancel, the form's bottom edge: no empty row in
+        # it, nor under it but the one over the buttons, which it never covers.
+        assert all(line.strip("█ ▂") for line in shown[foot:buttons - 1])
+        assert shown[buttons - 1].strip("█ ▂") == "" and edge - buttons == 3
+        assert buttons - foot == (3 if size == (80, 24) else 2)
         assert [n for n in app._notifications if n.severity == "warning"] == []
         await fill(pilot, "#phone", "07700 900123")
         await settle(pilot)

@@ -542,3 +542,41 @@ async def test_all_teams_list_is_read_again_back_from_the_waiting_list(make_demo
         watcher.look_now()
         await until(pilot, lambda: to_decide(service) == before + 1)
         assert app.screen is service
+
+
+@pytest.mark.parametrize("box", ["known_as", "upn"])
+async def test_at_80x24_the_forms_note_and_a_notice_leave_the_box_and_save_in_view(
+        demo_store, box):
+    """A laptop's 80x24: the child's details form, something typed in a box at its top
+    (Known as) or its foot (UPN). Another person records a visit to the child: the form's
+    note (three lines at this width) sits above Save and Cancel, and the box typed in stays
+    in view (the note once covered the buttons). A second visit, with the note already
+    there, is said as a notice: it sits over the app's header and the form's title, not
+    over the box, Save or the note."""
+    from textual.widgets._toast import Toast
+
+    from tests.screens.test_small_terminal import LAPTOP, hidden_on_form
+
+    app = ChildHost(demo_store)
+    async with app.run_test(size=LAPTOP, notifications=True) as pilot:  # toasts drawn
+        await settle(pilot)
+        live.watch(app).look_now()
+        await pilot.press("u")
+        await settle(pilot)
+        form = app.screen
+        await fill(pilot, f"#{box}", "Pri")
+        assert app.focused is form.query_one(f"#{box}") and hidden_on_form(app) == []
+        visit_elsewhere(demo_store, app.reference)
+        app.live_updates.look_now()
+        await settle(pilot)
+        note = form.query_one("#form-info")
+        assert text_of(form, "#form-info").endswith(f"while this was open: {live.KEPT}.")
+        assert note.region.height == 3 and not list(app.screen.query(Toast))
+        assert hidden_on_form(app) == []
+        visit_elsewhere(demo_store, app.reference)
+        app.live_updates.look_now()
+        await settle(pilot)
+        assert [str(toast.render()).strip() for toast in app.screen.query(Toast)] != []
+        assert hidden_on_form(app) == []
+        await pilot.press("x")  # what is typed goes where it was going
+        assert form.query_one(f"#{box}").value == "Prix"

@@ -47,6 +47,36 @@ async def each_palette_command(app, pilot):
         assert app.is_running, f"the app stopped after {text!r}"
 
 
+def hidden_on_form(app) -> list[str]:
+    """What a worker at 80x24 cannot see on the form in front: the box they are typing in
+    and Save, each whole on the screen, inside the form's scrolling body (not under its
+    title or its foot), with no notice over either or over the form's note. [] when all
+    is in view."""
+    from textual.widgets._toast import Toast
+
+    form = app.screen
+    screen = form.region
+    body = form.query_one("#form").scrollable_content_region
+    title, foot = (form.query_one(f"#form-{part}").region for part in ("title", "foot"))
+    typed, save = app.focused, form.query_one("#save")
+    note = form.query_one("#form-info")
+    hidden = []
+    if typed is None or typed is save or not typed.region.area:
+        hidden.append(f"the box typed in ({typed}) is off the form")
+    elif not (body.contains_region(typed.region) and screen.contains_region(typed.region)) \
+            or typed.region.overlaps(title) or typed.region.overlaps(foot):
+        hidden.append(f"the box typed in ({typed.id}) is cut or under the title or foot")
+    if not save.region.area or not screen.contains_region(save.region):
+        hidden.append("Save is off the screen")
+    if note.display and (not note.region.area or note.region.overlaps(save.region)):
+        hidden.append("the note is off the screen or over Save")
+    for toast in app.screen.query(Toast):
+        for what, widget in (("the box typed in", typed), ("Save", save), ("the note", note)):
+            if widget is not None and widget.display and toast.region.overlaps(widget.region):
+                hidden.append(f"a notice is over {what}")
+    return hidden
+
+
 def footer_keys_cut(app) -> list[str]:
     """The footer's keys (F1 / ? Help among them) cut by the terminal's edge or hidden under
     the Ctrl+P key at its right."""
@@ -97,3 +127,39 @@ async def test_a_record_command_from_the_caseload_opens_the_highlighted_childs_r
         await pilot.press("escape")
         await settle(pilot)
         assert screen_name(app) == "ChildScreen" and app.screen.child_id == chosen
+
+
+async def test_at_80x24_each_box_of_the_need_form_and_save_stay_in_view_under_a_notice(
+        demo_store):
+    """A need being written on a laptop (WIR 2.3): a notice up (the form's own, as when what
+    was typed before comes back) and a note of three lines at its foot. Tab goes through
+    every box: each one, as the cursor reaches it, is in view, Save too, and the notice is
+    over neither (it sat at the bottom right over the need's lower boxes and Save)."""
+    from textual.widgets._toast import Toast
+
+    from tests.screens.test_plan import PlanHost, child_with
+    from tests.screens.test_shell import press_to
+
+    app = PlanHost(demo_store, child_with(demo_store, "agreed"))
+    async with app.run_test(size=LAPTOP, notifications=True) as pilot:  # toasts drawn
+        await settle(pilot)
+        await press_to(pilot, "a", screen="NeedFormScreen")
+        form = app.screen
+        form.notify("What you typed here before and did not save is back: Ctrl+S saves it, "
+                    "Esc then y discards it.")
+        form.query_one("#form-info").update(
+            "⚠ A long warning at the form's foot, as the form gives one, that takes three "
+            "lines at this width: it says what is wrong and what to do about it, and it stays "
+            "in view whichever box has the cursor.")
+        await settle(pilot)
+        said = [str(toast.render()) for toast in form.query(Toast)]
+        assert any("did not save is back" in one for one in said), said
+        assert form.query_one("#form-info").region.height == 3
+        seen = []
+        while app.focused is not form.query_one("#save") and len(seen) < 30:
+            assert hidden_on_form(app) == [], f"with the cursor in {app.focused.id}"
+            seen.append(app.focused.id)
+            await pilot.press("tab")
+            await settle(pilot)
+        assert {"now", "outcome", "evidence"} <= set(seen)
+        assert len(form.query(Toast)) == len(said)  # the notices still up all the while

@@ -1048,3 +1048,38 @@ async def test_a_case_closed_while_the_visit_was_typed_refuses_it_beside_the_dat
             text_of(screen, "#when-error").split())
     assert [d["purpose"] for d in drafts_of(demo_store)] == ["Check-in after the move"]
     assert all(v.purpose != "Check-in after the move" for v in visit_rows(demo_store))
+
+
+async def test_at_80x24_a_notice_is_never_over_the_box_being_typed_in(demo_store):
+    """A visit typed up on a laptop's 80x24 (WIR 2.11): a notice, such as the warning that
+    someone changed the child's record while the visit was open (10 seconds), sits at the
+    bottom right while the cursor is high on the screen (the date), and over the top of the
+    screen while it is low (the analysis, at the foot of the sections): it sat at the bottom
+    right over the box typed in."""
+    from textual.widgets._toast import Toast
+
+    app = VisitHost(demo_store)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:  # toasts drawn
+        await open_form(pilot)
+        form = app.screen
+        for box in ("when", "analysis"):
+            if box == "when":
+                form.query_one("#when").focus()
+                await settle(pilot)
+            else:
+                await write(pilot, box, "Home warm and safe; Kit showed me his room. " * 3)
+            app.notify("Updated: someone recorded a visit to this child while this was open: "
+                       "what you typed stays; saving checks for a clash with it.",
+                       severity="warning", timeout=10)
+            await settle(pilot)
+            typed = app.focused
+            assert typed is form.query_one(f"#{box}") and typed.region.area
+            cursor = typed.cursor_screen_offset
+            assert form.region.contains(*cursor) and typed.region.contains(*cursor)
+            toasts = list(form.query(Toast))
+            assert toasts and not any(toast.region.contains(*cursor) for toast in toasts)
+            assert not any(toast.region.overlaps(typed.region) for toast in toasts), box
+            above = box == "analysis"  # the cursor in the screen's lower half
+            assert all((toast.region.bottom <= typed.region.y) == above for toast in toasts)
+            app.clear_notifications()
+            await settle(pilot)
