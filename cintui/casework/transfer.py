@@ -280,6 +280,10 @@ def record_step_down(session: Session, child_id: uuid.UUID, inp: StepDownInput, 
             raise EndingError("documents", str(exc)) from None
     if inp.unmet_need is not None:
         ending.unmet_need = inp.unmet_need
+    problems = rules.check_step_down(rules.StepDownFacts(
+        receiving_service=ending.receiving_service or ""))
+    if problems:
+        raise EndingError(problems[0].field, problems[0].message)
     session.add(ending)
     session.flush()
     return ending

@@ -106,6 +106,15 @@ class StepDownFacts:
     final_meeting_on: date | None = None  # the final CIN meeting that recommended it
 
 
+def check_step_down(f: StepDownFacts) -> list[Problem]:
+    """What recording a step-down needs (WIR 3): the receiving early help service it goes
+    to; the rest of the form can follow before it is completed."""
+    if not f.receiving_service.strip():
+        return [Problem("receiving_service", "name the receiving early help service / TAF "
+                        "(WIR 3)")]
+    return []
+
+
 def step_down_checklist(f: StepDownFacts, today: date) -> list[ChecklistItem]:
     """WIR 3: every condition for completing a step-down, in the order a worker meets them."""
     when = f.completed_on
@@ -308,7 +317,7 @@ __all__ = [
     "MULTIPLE_MOVES",
     "STEP_DOWN_DOCUMENTS", "STEP_DOWN_REASON_AFTER_ASSESSMENT", "STEP_DOWN_REASON_AFTER_PLAN",
     "TRANSFER_REASON", "StepDownFacts", "TransferFacts", "check_consent_to_share",
-    "check_pack_child", "check_transfer", "moved_repeatedly", "parse_documents",
+    "check_pack_child", "check_step_down", "check_transfer", "moved_repeatedly", "parse_documents",
     "step_down_checklist", "step_down_reason", "transfer_checklist",
     "unmet_need_stepped_down",
 ]

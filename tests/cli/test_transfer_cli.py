@@ -305,6 +305,22 @@ def test_close_complete_beside_an_agreed_step_down_says_what_closes_the_case_wir
     assert ok(cli, demo_store, "close", "status", ref)["ending"] is None  # nothing written
 
 
+def test_a_step_down_with_nothing_given_is_refused_naming_the_service_wir_3(
+        cli, demo_store, ref):
+    """WIR 3: the step-down form names the receiving early help service. `stepdown record
+    CHILD` with no options recorded an empty recommendation (exit 0) that then waited for
+    the manager; it now says, in one line, what the form needs, as the app's form does,
+    and records nothing. A blank --service is refused the same way."""
+    result = run(cli, demo_store, "stepdown", "record", ref)
+    one_line_error(result, "name the receiving early help service",
+                   f"cintui stepdown record {ref} --service NAME")
+    one_line_error(run(cli, demo_store, "stepdown", "record", ref, "--lead", "Ms Hill",
+                       "--service", "  "), "name the receiving early help service")
+    assert ok(cli, demo_store, "stepdown", "status", ref)["ending"] is None
+    assert ok(cli, demo_store, "stepdown", "record", ref, "--service", HUB)[
+        "ending"]["receiving_service"] == HUB
+
+
 def test_a_step_down_form_without_documents_sends_all_four_as_the_apps_does_wir_3(
         cli, demo_store, ref):
     """WIR 3: the app's form starts with every document chosen (assessment, plan, minutes,

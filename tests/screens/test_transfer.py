@@ -369,6 +369,40 @@ def test_step_down_screen_snapshot(demo_store, snap_compare):
     assert snap_compare(app, terminal_size=SIZE, run_before=ready)
 
 
+@pytest.mark.parametrize("size", [SIZE, (80, 24)])
+async def test_a_step_down_form_without_the_receiving_service_is_not_saved_wir_3(
+        demo_store, size):
+    """WIR 3: the step-down form names the receiving early help service. Saved with it
+    empty, the form said nothing and an empty recommendation went to the manager (as
+    `stepdown record CHILD` with no options did); now it says so beside the box, keeps the
+    form open and records nothing."""
+    ref = prepared(demo_store)
+    app = ChildHost(demo_store, ref)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await press_to(pilot, "S", screen="StepDownScreen")
+        await press_to(pilot, "r", screen="StepDownFormScreen")
+        form = app.screen
+        await fill(pilot, "#lead", "Ms Hill (DSL)")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "Not saved" in text_of(form, "#form-error"))
+        assert app.screen is form
+        assert "name the receiving early help service / TAF (WIR 3)" in " ".join(
+            text_of(form, "#service-error").split())
+        await fill(pilot, "#service", HUB)
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: type(app.screen).__name__ == "StepDownScreen")
+        await settle(pilot)
+        assert HUB in " ".join(text_of(app.screen, "#ending-state").split())
+    store = open_store(demo_store, None)
+    try:
+        with store.read() as session:
+            state = transfer.step_down_state(session, cases.find_child(session, ref).id, TODAY)
+        assert state.ending["receiving_service"] == HUB
+    finally:
+        store.close()
+
+
 async def test_the_checklist_wraps_under_its_words_at_80_columns(demo_store):
     """BEX 4 on a laptop's 80 columns: a checklist item too long for its line (the
     transfer's "Permission to share ...", "The move's impact ...") goes on under its own
