@@ -38,6 +38,16 @@ DOCUMENT_LABELS = {
     "minutes": "The latest meeting minutes",
     "visits": "A summary of the visits",
 }
+NO_PLAN = "No CIN plan on record"  # in place of "plan" when there is none (RC9)
+
+
+def documents_going(documents: Iterable[str], *, has_plan: bool) -> list[str]:
+    """WIR 3: the documents that go, in words; with no CIN plan (a step-down from the
+    assessment) the plan is said to be missing, never listed as going."""
+    return [NO_PLAN if d == "plan" and not has_plan else DOCUMENT_LABELS.get(d, d)
+            for d in documents]
+
+
 # BEX 4: the parents' permission to share with the receiving authority.
 CONSENT_TO_SHARE = ("given", "refused", "not_sought")
 CONSENT_TO_SHARE_LABELS = {
@@ -314,10 +324,11 @@ def check_pack_child(child: object) -> list[str]:
 
 __all__ = [
     "CONSENT_TO_SHARE", "CONSENT_TO_SHARE_LABELS", "DOCUMENT_LABELS", "MOVE_WORDS",
-    "MULTIPLE_MOVES",
+    "MULTIPLE_MOVES", "NO_PLAN",
     "STEP_DOWN_DOCUMENTS", "STEP_DOWN_REASON_AFTER_ASSESSMENT", "STEP_DOWN_REASON_AFTER_PLAN",
     "TRANSFER_REASON", "StepDownFacts", "TransferFacts", "check_consent_to_share",
-    "check_pack_child", "check_step_down", "check_transfer", "moved_repeatedly", "parse_documents",
+    "check_pack_child", "check_step_down", "check_transfer", "documents_going",
+    "moved_repeatedly", "parse_documents",
     "step_down_checklist", "step_down_reason", "transfer_checklist",
     "unmet_need_stepped_down",
 ]

@@ -61,6 +61,14 @@ def test_recording_a_step_down_needs_only_the_receiving_service_wir_3():
             "receiving_service", "name the receiving early help service / TAF (WIR 3)")
 
 
+def test_the_documents_that_go_never_name_a_plan_that_does_not_exist_wir_3():
+    chosen = ("assessment", "plan", "visits")
+    assert rules.documents_going(chosen, has_plan=True) == [
+        "The assessment", "The latest CIN plan (the plan in force)", "A summary of the visits"]
+    assert rules.documents_going(chosen, has_plan=False) == [
+        "The assessment", "No CIN plan on record", "A summary of the visits"]
+
+
 def test_family_refusing_level_3_blocks_the_step_down_and_says_why():
     # WIR 3: family consent for the Level 3 service; early help is voluntary.
     from dataclasses import replace

@@ -13,7 +13,7 @@ from cintui.casework import cases, transfer
 from cintui.store import access
 from cintui.store.engine import open_store
 from cintui.store.models import Child
-from tests.casework.test_endings import MANAGER, add_staff, new_child
+from tests.casework.test_endings import ACTOR, MANAGER, add_staff, new_child
 from tests.casework.test_transfer import final_meeting, with_plan
 from tests.conftest import TODAY, connect
 from tests.screens.test_child import SIZE, ChildHost, fill, text_of
@@ -401,6 +401,32 @@ async def test_a_step_down_form_without_the_receiving_service_is_not_saved_wir_3
         assert state.ending["receiving_service"] == HUB
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("size", [SIZE, (80, 24)])
+async def test_the_step_down_screen_lists_no_plan_that_does_not_exist_wir_3(demo_store, size):
+    """WIR 3: with no CIN plan (a step-down from the assessment), "Documents that go" named
+    "the latest CIN plan (the plan in force)"; it now says there is none on record."""
+    store = open_store(demo_store, None)
+    try:
+        add_staff(store)
+        child_id = new_child(store)
+        final_meeting(store, child_id, held_on=date(2026, 11, 13))
+        with store.session(ACTOR) as session:
+            transfer.record_step_down(session, child_id, transfer.StepDownInput(
+                receiving_service=HUB), on=TODAY, by="Wendy Worker", today=TODAY)
+        with store.read() as session:
+            ref = session.get(Child, child_id).reference
+    finally:
+        store.close()
+    app = ChildHost(demo_store, ref)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await press_to(pilot, "S", screen="StepDownScreen")
+        state = " ".join(text_of(app.screen, "#ending-state").split())
+        assert "Documents that go: the assessment, no CIN plan on record, the latest " \
+            "meeting minutes" in state, state
+        assert "latest CIN plan" not in state
 
 
 async def test_the_checklist_wraps_under_its_words_at_80_columns(demo_store):
