@@ -160,6 +160,7 @@ class CaseloadScreen(KeysAsRead, Screen):
         self.for_worker = worker  # another worker's caseload (the team view's drill-down)
         self.for_worker_name = worker_name or worker
         self.all_rows: list[caseload.CaseloadRow] = []
+        self.set_up = True  # a worker on the store (`caseload.is_set_up`)
         self.sort_column = DEFAULT_SORT
         self.sort_reverse = False
         self.policy_title = ""
@@ -279,22 +280,23 @@ class CaseloadScreen(KeysAsRead, Screen):
 
         def read(source):
             policy = caseload.store_policy(source)
-            return policy, caseload.load_caseload(source, app.today, view=view,
-                                                  worker_username=worker, policy=policy)
+            rows = caseload.load_caseload(source, app.today, view=view,
+                                          worker_username=worker, policy=policy)
+            return policy, rows, bool(rows) or caseload.is_set_up(source)
 
         if app.reader is not None:  # the first-paint reader: no ORM needed for this screen
-            policy, rows = read(app.reader)
+            policy, rows, set_up = read(app.reader)
         else:
             with caseload.reading(app.store) as source:
-                policy, rows = read(source)
-        app.call_from_thread(self._show, rows, f"policy: {policy.name}", generation)
+                policy, rows, set_up = read(source)
+        app.call_from_thread(self._show, rows, f"policy: {policy.name}", generation, set_up)
 
     def _loading_shown(self) -> LoadingAfter:
         if getattr(self, "_loading", None) is None:
             self._loading = LoadingAfter(self.query_one(CaseTable))
         return self._loading
 
-    def _show(self, rows, policy_title: str, generation: int) -> None:
+    def _show(self, rows, policy_title: str, generation: int, set_up: bool = True) -> None:
         if generation != self._generation:
             return  # a slower, older load (say "everyone") finishing after a newer one
         landing, self._landing = self._landing, False
@@ -310,6 +312,7 @@ class CaseloadScreen(KeysAsRead, Screen):
             self.view, self.note = "mine", ""  # none on the store: what to do next
         self._loading_shown().done()
         self.all_rows = rows
+        self.set_up = set_up  # a worker on the store: what an empty "everyone" says next
         self.policy_title = policy_title
         self._sort()
         if (kept := self._kept) is not None:
@@ -349,8 +352,13 @@ class CaseloadScreen(KeysAsRead, Screen):
         )
         empty = self.query_one("#empty", Static)
         if not self.all_rows:
+            set_up = self.set_up
             start = {
-                "everyone": "No open children on this store yet.\n\nA new team: Ctrl+P → Set up "
+                "everyone": "No open children on this store yet.\n\nThe team is set up. Next, "
+                            "bring its caseload: n to add a child, or Ctrl+P → Import a "
+                            "caseload (CSV) for the team's children from LCS, Mosaic or a "
+                            "spreadsheet. From" if set_up else
+                            "No open children on this store yet.\n\nA new team: Ctrl+P → Set up "
                             "(the authority, its teams and workers), then n to add a child, or "
                             "Ctrl+P → Import a caseload (CSV) to bring the team's caseload "
                             "over. From",
@@ -364,7 +372,9 @@ class CaseloadScreen(KeysAsRead, Screen):
             empty.update(
                 f"{start} the command line:\n"
                 "  cintui child add --first-name … --last-name … --dob YYYY-MM-DD\n"
-                "  cintui demo --db demo.db      (a store of synthetic children to try)"
+                + ("  cintui import caseload FILE.csv   (--help: the columns it reads)"
+                   if set_up and self.view == "everyone" else
+                   "  cintui demo --db demo.db      (a store of synthetic children to try)")
             )
         elif not shown:
             empty.update(self._nobody_here(text))

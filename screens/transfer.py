@@ -20,9 +20,9 @@ from cintui.domain.text import first_upper
 from cintui.domain.transfer import (
     CONSENT_TO_SHARE,
     CONSENT_TO_SHARE_LABELS,
-    DOCUMENT_LABELS,
     MOVE_WORDS,
     STEP_DOWN_DOCUMENTS,
+    documents_going,
     moved_repeatedly,
 )
 from cintui.screens.widgets.hanging import HangingLines
@@ -453,7 +453,8 @@ class StepDownScreen(EndingScreen):
             ("Family consents to the Level 3 service:",
              "not recorded" if fc is None else "yes" if fc else "no"),
             ("Documents that go:", ", ".join(
-                DOCUMENT_LABELS[d][:1].lower() + DOCUMENT_LABELS[d][1:] for d in e["documents"])
+                words[:1].lower() + words[1:]
+                for words in documents_going(e["documents"], has_plan=self.state.has_plan))
              or "none chosen"),
         ]
         due = self.state.due

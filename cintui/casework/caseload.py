@@ -303,6 +303,12 @@ def holds_any(source, username: str | None) -> bool:
     return bool(rows_from(source)(sql, {"username": username or ""})[0][0])
 
 
+def is_set_up(source) -> bool:
+    """Whether the team is set up: a worker on the store (Ctrl+P → Set up, `cintui worker
+    add`), so an empty caseload's next step is its children, not the set-up."""
+    return bool(rows_from(source)("SELECT count(*) FROM worker WHERE active", {})[0][0])
+
+
 def worker_name(source, username: str | None) -> str | None:
     """The worker's name ("Tom Abbiss"), as the app names people (None: not on the store)."""
     found = rows_from(source)("SELECT name FROM worker WHERE username = :username",

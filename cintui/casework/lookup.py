@@ -756,6 +756,7 @@ class EndingState(Record):
     decisions: tuple  # of domain.endings.DecisionFact
     prefill: object | None = None  # casework.endings.Prefill
     remaining: tuple = ()  # the closure still to do
+    has_plan: bool = True  # step-down: a CIN plan to go with it (WIR 3; none: RC9)
 
     @property
     def status(self) -> str | None:

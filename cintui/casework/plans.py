@@ -300,14 +300,22 @@ def _copy_details(source: m.PlanVersion, draft: m.PlanVersion) -> None:
 
 def _review_set(session: Session, child_id: uuid.UUID, episode, today: date) -> date | None:
     """WIR 2.7 (every plan says when it will be reviewed), for a first plan written after a
-    meeting of this episode set the next review (an imported case, whose file gave the
-    meetings and the review date): the date that meeting set, when still to come."""
-    query = select(m.Meeting.next_review).where(
+    meeting of this episode (an imported case, whose file gave the meetings): the date that
+    meeting set, else the review the caseload shows due (the policy's timescale from it),
+    when still to come; the worker can change it."""
+    query = select(m.Meeting).where(
         m.Meeting.child_id == child_id, col(m.Meeting.held),
         col(m.Meeting.kind).in_(PLANNING_KINDS + REVIEW_KINDS))
     if episode is not None:
         query = query.where(m.Meeting.held_on >= episode.referral_date)
-    found = session.exec(query.order_by(col(m.Meeting.held_on).desc()).limit(1)).first()
+    last = session.exec(query.order_by(col(m.Meeting.held_on).desc()).limit(1)).first()
+    if last is None:
+        return None
+    found = last.next_review
+    if found is None:
+        child = session.get(m.Child, child_id)
+        found = next((d.due for d in cases.child_deadlines(session, child, today)
+                      if d.key in ("first_review", "review")), None) if child else None
     return found if found is not None and found >= today else None
 
 

@@ -280,6 +280,10 @@ def record_step_down(session: Session, child_id: uuid.UUID, inp: StepDownInput, 
             raise EndingError("documents", str(exc)) from None
     if inp.unmet_need is not None:
         ending.unmet_need = inp.unmet_need
+    problems = rules.check_step_down(rules.StepDownFacts(
+        receiving_service=ending.receiving_service or ""))
+    if problems:
+        raise EndingError(problems[0].field, problems[0].message)
     session.add(ending)
     session.flush()
     return ending
@@ -387,7 +391,8 @@ def step_down_state(session: Session, child_id: uuid.UUID, today: date) -> Endin
         "step_down", child.id, child.reference, child.full_name, child.status,
         ending_json(e) if e else None, step_down_due(session, e),
         tuple(step_down_checklist(session, child_id, today)) if e else (),
-        _decisions(session, e), step_down_prefill(session, child_id), remaining)
+        _decisions(session, e), step_down_prefill(session, child_id), remaining,
+        has_plan=plans.current_version_id(session, child_id) is not None)
 
 
 # ---------------------------------------------------------------- transfer (BEX 4)

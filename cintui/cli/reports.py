@@ -158,14 +158,15 @@ def _other_periods(data: dict, default: str, *, year_ended: bool = False) -> str
 def report_compliance(ctx: typer.Context, start: ComplianceFromOption = None,
                       end: ComplianceToOption = None, month: ReportMonthOption = None,
                       team: TeamOption = None, db: DbOption = None, as_json: JsonFlag = False,
-                      as_csv: CsvFlag = False, today: TodayOption = None) -> None:
+                      as_csv: CsvFlag = False, as_md: MdFlag = False,
+                      today: TodayOption = None) -> None:
     """Timescales kept over a period (default: the last full month): visits, reviews,
     minutes, initial meetings, plans passing their checks — in total, per team and per
     worker (DOMAIN.md §6)."""
     from cintui.casework import reports
     from cintui.export import reports as out
 
-    fmt = _one_format(json=as_json, csv=as_csv)
+    fmt = _one_format(json=as_json, csv=as_csv, md=as_md)
     first, last, named = _report_period(start, end, month, today, _last_full_month)
     with _reading(ctx, db) as rows:
         team = _team(rows, team)
@@ -175,6 +176,8 @@ def report_compliance(ctx: typer.Context, start: ComplianceFromOption = None,
         sys.stdout.write(out.to_json(data))
     elif fmt == "csv":
         sys.stdout.write(out.compliance_csv(data))
+    elif fmt == "md":
+        sys.stdout.write(out.compliance_md(data))
     else:
         _print_compliance(data)
 
@@ -210,7 +213,9 @@ def report_performance(ctx: typer.Context, start: FromOption = None, end: ToOpti
 
 
 def _m(m: dict) -> str:
-    return "—" if not m["total"] else f"{m['percent']:.0f}% ({m['met']}/{m['total']})"
+    from cintui.export.reports import in_policy
+
+    return in_policy(m)
 
 
 def _p(value: float | None) -> str:

@@ -242,9 +242,15 @@ def stepdown_record(
         unmet_need=_yes_no(unmet_need, "--unmet-need"))
 
     def step(session, record, now):
-        transfer.record_step_down(session, record.id, inp, on=_on(on, now),
-                                  on_given=on is not None, by=_who(session, record, by),
-                                  today=now)
+        try:
+            transfer.record_step_down(session, record.id, inp, on=_on(on, now),
+                                      on_given=on is not None, by=_who(session, record, by),
+                                      today=now)
+        except transfer.EndingError as exc:
+            if exc.field != "receiving_service":
+                raise
+            hint = STEP_DOWN_HINTS[exc.field].replace("CHILD", record.reference)
+            raise CliError(f"{exc.problem}: {hint}") from None
 
     state = _step(ctx, db, child, today, step, transfer.step_down_state)
     _report(state, as_json, f"Step-down recorded for {state.name} ({state.reference}); "

@@ -134,7 +134,7 @@ def from_last_refused(has_last: bool, own: bool) -> str | None:
 # (WIR 3, TRA, BEX 3): the step to record, its command and its key on the record.
 _AFTER_FINAL = {
     "step_down": ("record the step-down for the manager to decide",
-                  "cintui stepdown record {ref}", "S"),
+                  "cintui stepdown record {ref} --service NAME", "S"),
     "close": ("recommend the closure for the manager to decide", "cintui close recommend {ref}",
               "C"),
     "strategy_discussion": ("record the strategy discussion", "cintui cp strategy {ref}",
@@ -145,11 +145,11 @@ _AFTER_FINAL = {
 def after_final(reference: str, recommendation: str | None) -> str:
     """What comes after a final meeting that ended the plan, as the next step and its
     command: "record the step-down for the manager to decide: cintui stepdown record
-    CIN000010 (S on the record)"."""
+    CIN000010 --service NAME (S on the record)"."""
     step = _AFTER_FINAL.get(recommendation or "")
     if step is None:
-        return (f"the step-down or closure: cintui stepdown record {reference} or cintui "
-                f"close recommend {reference} (S or C on the record)")
+        return (f"the step-down or closure: cintui stepdown record {reference} --service NAME "
+                f"or cintui close recommend {reference} (S or C on the record)")
     what, command, key = step
     return f"{what}: {command.format(ref=reference)} ({key} on the record)"
 

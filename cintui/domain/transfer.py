@@ -38,6 +38,16 @@ DOCUMENT_LABELS = {
     "minutes": "The latest meeting minutes",
     "visits": "A summary of the visits",
 }
+NO_PLAN = "No CIN plan on record"  # in place of "plan" when there is none (RC9)
+
+
+def documents_going(documents: Iterable[str], *, has_plan: bool) -> list[str]:
+    """WIR 3: the documents that go, in words; with no CIN plan (a step-down from the
+    assessment) the plan is said to be missing, never listed as going."""
+    return [NO_PLAN if d == "plan" and not has_plan else DOCUMENT_LABELS.get(d, d)
+            for d in documents]
+
+
 # BEX 4: the parents' permission to share with the receiving authority.
 CONSENT_TO_SHARE = ("given", "refused", "not_sought")
 CONSENT_TO_SHARE_LABELS = {
@@ -104,6 +114,15 @@ class StepDownFacts:
     decided_on: date | None = None
     completed_on: date | None = None
     final_meeting_on: date | None = None  # the final CIN meeting that recommended it
+
+
+def check_step_down(f: StepDownFacts) -> list[Problem]:
+    """What recording a step-down needs (WIR 3): the receiving early help service it goes
+    to; the rest of the form can follow before it is completed."""
+    if not f.receiving_service.strip():
+        return [Problem("receiving_service", "name the receiving early help service / TAF "
+                        "(WIR 3)")]
+    return []
 
 
 def step_down_checklist(f: StepDownFacts, today: date) -> list[ChecklistItem]:
@@ -305,10 +324,11 @@ def check_pack_child(child: object) -> list[str]:
 
 __all__ = [
     "CONSENT_TO_SHARE", "CONSENT_TO_SHARE_LABELS", "DOCUMENT_LABELS", "MOVE_WORDS",
-    "MULTIPLE_MOVES",
+    "MULTIPLE_MOVES", "NO_PLAN",
     "STEP_DOWN_DOCUMENTS", "STEP_DOWN_REASON_AFTER_ASSESSMENT", "STEP_DOWN_REASON_AFTER_PLAN",
     "TRANSFER_REASON", "StepDownFacts", "TransferFacts", "check_consent_to_share",
-    "check_pack_child", "check_transfer", "moved_repeatedly", "parse_documents",
+    "check_pack_child", "check_step_down", "check_transfer", "documents_going",
+    "moved_repeatedly", "parse_documents",
     "step_down_checklist", "step_down_reason", "transfer_checklist",
     "unmet_need_stepped_down",
 ]

@@ -220,6 +220,31 @@ def _md_period(data: dict) -> str:
     return f"{_md(period[0].upper() + period[1:])}: {dates}" if period else dates
 
 
+def in_policy(m: dict) -> str:
+    """A measure as a manager reads it: "95% (19/20)"; "—" with nothing due."""
+    return "—" if not m["total"] else f"{m['percent']:.0f}% ({m['met']}/{m['total']})"
+
+
+def compliance_md(data: dict) -> str:
+    """The compliance tables for a committee paper, as the terminal prints them: in total
+    (with each measure's source), by team and by worker (DOMAIN.md §6)."""
+    scope = f" — {_md(data['team'])}" if data["team"] else ""
+    out = [f"# Children in Need compliance{scope}", "", _md_period(data), "",
+           f"Policy: {_md(data['policy'])}. Each measure: the share kept in policy (kept / "
+           "due).", "", "## In total", ""]
+    out += _table(["Measure", "In policy", "Source"],
+                  [[info["label"], in_policy(data["total"][k]), info["source"]]
+                   for k, info in data["measures"].items()])
+    labels = [data["measures"][k]["label"] for k in COMPLIANCE_MEASURES]
+    for title, lines in (("By team", data["by_team"]), ("By worker", data["by_worker"])):
+        out += [f"## {title}", ""]
+        out += _table([title.removeprefix("By ").capitalize(), *map(_md, labels)],
+                      [[line.get("name") or line.get("worker") or line["team"]
+                        or "(unallocated)", *(in_policy(line[k]) for k in COMPLIANCE_MEASURES)]
+                       for line in lines])
+    return "\n".join(out).rstrip() + "\n"
+
+
 def performance_md(data: dict) -> str:
     r, c, rr, cl = data["referrals"], data["closures"], data["rereferrals"], data["caseload"]
     scope = f" — {_md(data['team'])}" if data["team"] else ""

@@ -36,8 +36,9 @@ from cintui.domain.short_breaks import (
 from cintui.domain.steps import CIRCUMSTANCE_KEYS, circumstances_held
 from cintui.domain.transfer import (
     CONSENT_TO_SHARE_LABELS,
-    DOCUMENT_LABELS,
     MOVE_WORDS,
+    NO_PLAN,
+    documents_going,
     moved_repeatedly,
 )
 from cintui.export import minutes as minutes_export
@@ -229,7 +230,7 @@ def step_down_sections(doc: StepDownPack) -> Sections:
          + (f", ended at {ENDED_BY[plan.ended_by]} on {_long_day(plan.ended_on)}"
             if plan and plan.ended_on else ""),
          ([f"What we want for the child: {plan.objectives}"] if plan and plan.objectives
-          else []) + (_still_to_do(plan, _long_day) if plan else ["No plan on record."])),
+          else []) + (_still_to_do(plan, _long_day) if plan else [f"{NO_PLAN}."])),
         ("The latest meeting's decisions" + (f" ({_long_day(doc.minutes_held_on)})"
                                               if doc.minutes_held_on else ""),
          [f"{k}: {v}" for k, v in doc.minutes_decisions] or ["No minutes on record."]),
@@ -237,7 +238,7 @@ def step_down_sections(doc: StepDownPack) -> Sections:
         *practice_sections(doc.practice, _long_day),
         *([("Short breaks and direct payments continuing (WAR 7, 7.2.1)",
             list(doc.packages))] if doc.packages else []),
-        ("The documents that go", [DOCUMENT_LABELS.get(d, d) for d in e.get("documents", [])]
+        ("The documents that go", documents_going(e.get("documents", []), has_plan=bool(plan))
          or ["None chosen yet."]),
     ]
 

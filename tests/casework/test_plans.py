@@ -127,7 +127,8 @@ def test_a_plan_ended_at_a_final_meeting_is_not_re_opened_by_an_edit_wir_3(store
     assert refused.value.problem == (
         f"{reference}: an ended plan is not re-opened (WIR 3, TRA): the plan ended at the "
         "final meeting on 20 Nov 2026: no further review; next, record the step-down for "
-        f"the manager to decide: cintui stepdown record {reference} (S on the record)")
+        f"the manager to decide: cintui stepdown record {reference} --service NAME (S on the "
+        "record)")
     with store.read() as session:
         assert [(v.number, v.status) for v in plans.versions(session, child_id)] == [
             (1, "agreed")]

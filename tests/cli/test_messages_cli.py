@@ -157,15 +157,15 @@ def test_an_option_the_command_has_not_is_answered_with_what_was_meant_or_nothin
         cli, demo_store):
     """Priya pastes the compliance tables into the committee paper as she does the
     performance ones: `report compliance --md` said "No such option: --md (Possible
-    options: --db, --from, --team)", none of them a way to Markdown; `stepdown withdraw
-    --reason` offered "--json". An option close to one the command has is offered; a format
-    asked for as a flag is answered with the formats the command writes; else nothing."""
+    options: --db, --from, --team)", none of them a way to Markdown (it has --md now);
+    `stepdown withdraw --reason` offered "--json". An option close to one the command has
+    is offered; a format asked for as a flag is answered with the formats the command
+    writes; else nothing."""
     def said(*args: str) -> str:
         return _refused(cli, demo_store, *args)
 
-    assert said("report", "compliance", "--md") == (
-        "cintui: No such option: --md (report compliance writes JSON with --json, CSV with "
-        "--csv; no Markdown)")
+    assert said("report", "census", "--md") == (
+        "cintui: No such option: --md (report census writes JSON with --json; no Markdown)")
     assert said("stepdown", "withdraw", CHILD, "--reason", "entered by mistake") == (
         "cintui: No such option: --reason")
     assert said("export", "plan", CHILD, "--pdf") == (

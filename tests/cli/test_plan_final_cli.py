@@ -43,7 +43,7 @@ def test_meeting_hold_says_the_plan_ended_at_the_final_meeting_and_what_is_next_
     assert held.out.strip() == (
         "Held: final meeting on 30 Nov 2026; the plan ended at this final meeting: no "
         f"further review; next, record the step-down for the manager to decide: cintui "
-        f"stepdown record {WITH_PLAN} (S on the record)")
+        f"stepdown record {WITH_PLAN} --service NAME (S on the record)")
 
 
 def test_an_ended_plan_is_not_re_opened_by_an_edit_only_by_a_meeting_wir_3(cli, demo_store):

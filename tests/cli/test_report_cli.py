@@ -130,6 +130,30 @@ def test_performance_csv_and_markdown_agree_with_json(cli, demo_store, performan
     assert f"{sd['too_recent']} too recent to tell" in " ".join(table.split())
 
 
+def test_compliance_markdown_has_the_json_figures_for_a_committee_paper(cli, demo_store):
+    """DOMAIN.md §6: Priya pastes the compliance tables into the committee paper as she does
+    the performance ones; `report compliance --md` was "No such option". Its Markdown has
+    the JSON's figures: in total with each measure's source, by team and by worker."""
+    data = json.loads(run(cli, demo_store, "compliance", "--json"))
+    md = run(cli, demo_store, "compliance", "--md")
+    assert md.startswith("# Children in Need compliance\n\nOctober 2026, the last full "
+                         "month: 1 Oct 2026 to 31 Oct 2026.")
+
+    def cell(m: dict) -> str:
+        return "—" if not m["total"] else f"{m['percent']:.0f}% ({m['met']}/{m['total']})"
+
+    for k in COMPLIANCE_MEASURES:
+        info = data["measures"][k]
+        assert f"| {info['label']} | {cell(data['total'][k])} | {info['source']} |" in md
+    for line in data["by_team"] + data["by_worker"]:
+        who = line.get("name") or line.get("worker") or line["team"]
+        assert ("| " + " | ".join([who, *(cell(line[k]) for k in COMPLIANCE_MEASURES)])
+                + " |") in md, who
+    assert md.index("## By team") < md.index("## By worker")
+    one_line_error(cli("report", "compliance", "--md", "--csv", "--db", demo_store, *DAY),
+                   "choose one output: --csv or --md")
+
+
 def test_performance_for_each_team_adds_up_to_everyone(cli, demo_store, performance):
     with connect(demo_store) as conn:
         teams = [n for (n,) in conn.all("SELECT name FROM team")]
@@ -246,7 +270,7 @@ def test_bad_input_is_one_line_and_exit_2(cli, demo_store, args, fragment):
 
 
 def test_unknown_option_is_exit_2_in_a_real_process(demo_store):
-    done = run_subprocess("report", "compliance", "--md", "--db", demo_store, *DAY)
+    done = run_subprocess("report", "compliance", "--pdf", "--db", demo_store, *DAY)
     assert done.returncode == 2 and "Traceback" not in done.stderr
 
 

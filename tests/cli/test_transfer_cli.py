@@ -134,6 +134,28 @@ def test_step_down_pack_from_the_export_and_the_stepdown_commands(cli, demo_stor
     assert json.loads((tmp_path / "p.json").read_text())["step_down"]["receiving_service"] == HUB
 
 
+def test_a_step_down_pack_without_a_plan_says_none_goes_wir_3(cli, demo_store, tmp_path):
+    """WIR 3: a child stepping down straight from the assessment has no CIN plan. The pack
+    said "No plan on record" and then, under the documents that go, "The latest CIN plan
+    (the plan in force)": a document that does not exist. It now says what is true."""
+    store = open_store(demo_store, None)
+    try:
+        add_staff(store)
+        child_id = new_child(store)
+        final_meeting(store, child_id)
+        with store.read() as session:
+            ref = session.get(Child, child_id).reference
+    finally:
+        store.close()
+    ok(cli, demo_store, "stepdown", "record", ref, "--service", HUB)
+    result = run(cli, demo_store, "stepdown", "pack", ref, "-o", tmp_path / "pack.md")
+    assert result.code == 0, result.err
+    text = (tmp_path / "pack.md").read_text()
+    going = text[text.index("The documents that go"):]
+    assert "No CIN plan on record" in going and "The assessment" in going
+    assert "latest CIN plan" not in text
+
+
 @pytest.mark.parametrize("args, words", [
     (("stepdown", "record", "{ref}", "--documents", "letters"), "'letters' is not a document"),
     (("stepdown", "record", "{ref}", "--conversation", "maybe"), "answer yes or no"),
@@ -303,6 +325,22 @@ def test_close_complete_beside_an_agreed_step_down_says_what_closes_the_case_wir
         one_line_error(result, said)
         assert "no closure has been recommended" not in result.err
     assert ok(cli, demo_store, "close", "status", ref)["ending"] is None  # nothing written
+
+
+def test_a_step_down_with_nothing_given_is_refused_naming_the_service_wir_3(
+        cli, demo_store, ref):
+    """WIR 3: the step-down form names the receiving early help service. `stepdown record
+    CHILD` with no options recorded an empty recommendation (exit 0) that then waited for
+    the manager; it now says, in one line, what the form needs, as the app's form does,
+    and records nothing. A blank --service is refused the same way."""
+    result = run(cli, demo_store, "stepdown", "record", ref)
+    one_line_error(result, "name the receiving early help service",
+                   f"cintui stepdown record {ref} --service NAME")
+    one_line_error(run(cli, demo_store, "stepdown", "record", ref, "--lead", "Ms Hill",
+                       "--service", "  "), "name the receiving early help service")
+    assert ok(cli, demo_store, "stepdown", "status", ref)["ending"] is None
+    assert ok(cli, demo_store, "stepdown", "record", ref, "--service", HUB)[
+        "ending"]["receiving_service"] == HUB
 
 
 def test_a_step_down_form_without_documents_sends_all_four_as_the_apps_does_wir_3(

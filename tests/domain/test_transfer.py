@@ -52,6 +52,23 @@ def test_an_empty_step_down_lists_every_missing_item_in_order():
     assert all("WIR 3" in i.rule for i in items)
 
 
+def test_recording_a_step_down_needs_only_the_receiving_service_wir_3():
+    """WIR 3: the form names where the child steps down to; the rest can follow."""
+    assert rules.check_step_down(rules.StepDownFacts(receiving_service="Hub")) == []
+    for blank in ("", "   "):
+        [problem] = rules.check_step_down(rules.StepDownFacts(receiving_service=blank))
+        assert (problem.field, problem.message) == (
+            "receiving_service", "name the receiving early help service / TAF (WIR 3)")
+
+
+def test_the_documents_that_go_never_name_a_plan_that_does_not_exist_wir_3():
+    chosen = ("assessment", "plan", "visits")
+    assert rules.documents_going(chosen, has_plan=True) == [
+        "The assessment", "The latest CIN plan (the plan in force)", "A summary of the visits"]
+    assert rules.documents_going(chosen, has_plan=False) == [
+        "The assessment", "No CIN plan on record", "A summary of the visits"]
+
+
 def test_family_refusing_level_3_blocks_the_step_down_and_says_why():
     # WIR 3: family consent for the Level 3 service; early help is voluntary.
     from dataclasses import replace

@@ -15,6 +15,7 @@ from tests.conftest import TODAY
 from tests.screens.test_shell import (
     SIZE,
     my_open_children,
+    press_to,
     screen_name,
     settle,
     type_text,
@@ -599,6 +600,31 @@ async def test_on_an_empty_store_the_first_key_goes_to_the_screen_not_the_filter
         await settle(pilot)
         await pilot.press("slash", "x")  # the filter is still there when asked for
         assert app.screen.query_one("#filter").value == "x"
+
+
+@pytest.mark.parametrize("size", [SIZE, (80, 24)])
+async def test_an_empty_store_once_set_up_says_the_next_step_not_set_up(new_location, cli,
+                                                                        size):
+    """A new team's first week: with the authority, team and workers set up and no child
+    yet, everyone's empty caseload still began "A new team: Ctrl+P → Set up", sending the
+    manager back to what was done. It now says the next step: add a child (n) or import
+    the team's caseload (Ctrl+P → Import a caseload), with the commands for each. A store
+    with no workers still starts at Set up."""
+    path = team_store(new_location, cli, "set-up.db", {"amira.ashdown": "Amira Ashdown"})
+    app = CintuiApp(access.locate(path), today=TODAY)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await press_to(pilot, "escape", screen="CaseloadScreen")  # Who am I: not chosen
+        await until(pilot, lambda: "loading" not in str(
+            app.screen.query_one("#summary").render()))
+        empty = str(app.screen.query_one("#empty").render())
+        assert empty.startswith("No open children on this store yet.\n\nThe team is set "
+                                "up. Next, bring its caseload: n to add a child, or Ctrl+P → "
+                                "Import a caseload (CSV)"), empty
+        assert "cintui import caseload FILE.csv" in empty
+        assert "Set up" not in empty
+        await pilot.press("n")  # the key it names does what it says
+        await until(pilot, lambda: screen_name(app) == "ChildFormScreen")
 
 
 async def test_esc_on_a_new_child_asks_only_once_something_is_typed(demo_store):

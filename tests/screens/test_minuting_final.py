@@ -83,7 +83,8 @@ async def test_the_ended_plan_says_what_is_next_and_is_not_re_opened_wir_3(demo_
         assert said == (
             "Meeting finished: minutes stored and the plan's last version agreed; the plan "
             "ended at this final meeting: no further review; next, record the step-down for "
-            f"the manager to decide: cintui stepdown record {CHILD} (S on the record)")
+            f"the manager to decide: cintui stepdown record {CHILD} --service NAME (S on the "
+            "record)")
         await press_to(pilot, "p", screen="PlanScreen")
         plan = app.screen
         title = " ".join(text_of(plan, "#plan-title").split())
@@ -98,6 +99,6 @@ async def test_the_ended_plan_says_what_is_next_and_is_not_re_opened_wir_3(demo_
                 f"Nothing written: {CHILD}: an ended plan is not re-opened (WIR 3, TRA): the "
                 "plan ended at the final meeting on 23 Nov 2026: no further review; next, "
                 f"record the step-down for the manager to decide: cintui stepdown record "
-                f"{CHILD} (S on the record).")
+                f"{CHILD} --service NAME (S on the record).")
     versions = read(demo_store, lambda s: plans.versions(s, cases.find_child(s, CHILD).id))
     assert [v.number for v in versions if v.status == "draft"] == []

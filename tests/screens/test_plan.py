@@ -1044,12 +1044,16 @@ async def test_no_plan_is_written_before_the_manager_starts_it_tra(demo_store):
         store.close()
 
 
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
 async def test_an_imported_childs_first_plan_carries_the_review_date_its_file_gave_wir_2_7(
-        new_location, cli, tmp_path):
+        new_location, cli, tmp_path, size):
     """WIR 2.7: every plan says when it will be reviewed. A team's imported child (from
     `db init`) whose last review set the next for 20 Jan: the first plan typed in cintui
     says 20 Jan, not "—" with a plan check to fix by typing the date the file already
-    gave. A child whose review date has passed gets none: it is for the meeting to set."""
+    gave. A child whose review date has passed gets none: it is for the meeting to set.
+    A child whose file gave no next review (LCS3, last reviewed 2 Nov) starts with the
+    date the caseload shows, the policy's 3 months on (2 Feb 2027; BEX 3): it started
+    with none, and the plan check asked the worker to type it."""
     from tests.screens.test_caseload import imported_caseload
 
     path = imported_caseload(
@@ -1059,12 +1063,18 @@ async def test_an_imported_childs_first_plan_carries_the_review_date_its_file_ga
         "LCS1,Leo,Future,12/03/2017,amira.ashdown,02/06/2026,03/06/2026,14/07/2026,"
         "16/07/2026,28/07/2026,20/10/2026,20/01/2027\n"
         "LCS2,Ava,Past,12/03/2017,amira.ashdown,02/06/2026,03/06/2026,14/07/2026,"
-        "16/07/2026,28/07/2026,,20/10/2026\n")
+        "16/07/2026,28/07/2026,,20/10/2026\n"
+        "LCS3,Mia,Policy,12/03/2017,amira.ashdown,02/06/2026,03/06/2026,14/07/2026,"
+        "16/07/2026,28/07/2026,02/11/2026,\n")
+    shown = read(path, lambda s: next(
+        d.due for d in cases.child_deadlines(s, cases.find_child(s, "LCS3"), TODAY)
+        if d.key == "review"))
+    assert shown == date(2027, 2, 2)  # the caseload's Meeting column
     said = {}
-    for reference in ("LCS1", "LCS2"):
+    for reference in ("LCS1", "LCS2", "LCS3"):
         child_id = read(path, lambda s, ref=reference: cases.find_child(s, ref).id)
         app = PlanHost(path, child_id)
-        async with app.run_test(size=(80, 24)) as pilot:
+        async with app.run_test(size=size) as pilot:
             await settle(pilot)
             await pilot.press("n")
             await settle(pilot)
@@ -1076,6 +1086,9 @@ async def test_an_imported_childs_first_plan_carries_the_review_date_its_file_ga
     details, checks = said["LCS2"]
     assert "Next review: —" in details, details
     assert "No review date" in checks
+    details, checks = said["LCS3"]
+    assert "Next review: 2 Feb 2027" in details, details
+    assert "No review date" not in checks
 
 
 NEED_CRASH = """

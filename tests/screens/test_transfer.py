@@ -13,7 +13,7 @@ from cintui.casework import cases, transfer
 from cintui.store import access
 from cintui.store.engine import open_store
 from cintui.store.models import Child
-from tests.casework.test_endings import MANAGER, add_staff, new_child
+from tests.casework.test_endings import ACTOR, MANAGER, add_staff, new_child
 from tests.casework.test_transfer import final_meeting, with_plan
 from tests.conftest import TODAY, connect
 from tests.screens.test_child import SIZE, ChildHost, fill, text_of
@@ -367,6 +367,66 @@ def test_step_down_screen_snapshot(demo_store, snap_compare):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=ready)
+
+
+@pytest.mark.parametrize("size", [SIZE, (80, 24)])
+async def test_a_step_down_form_without_the_receiving_service_is_not_saved_wir_3(
+        demo_store, size):
+    """WIR 3: the step-down form names the receiving early help service. Saved with it
+    empty, the form said nothing and an empty recommendation went to the manager (as
+    `stepdown record CHILD` with no options did); now it says so beside the box, keeps the
+    form open and records nothing."""
+    ref = prepared(demo_store)
+    app = ChildHost(demo_store, ref)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await press_to(pilot, "S", screen="StepDownScreen")
+        await press_to(pilot, "r", screen="StepDownFormScreen")
+        form = app.screen
+        await fill(pilot, "#lead", "Ms Hill (DSL)")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "Not saved" in text_of(form, "#form-error"))
+        assert app.screen is form
+        assert "name the receiving early help service / TAF (WIR 3)" in " ".join(
+            text_of(form, "#service-error").split())
+        await fill(pilot, "#service", HUB)
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: type(app.screen).__name__ == "StepDownScreen")
+        await settle(pilot)
+        assert HUB in " ".join(text_of(app.screen, "#ending-state").split())
+    store = open_store(demo_store, None)
+    try:
+        with store.read() as session:
+            state = transfer.step_down_state(session, cases.find_child(session, ref).id, TODAY)
+        assert state.ending["receiving_service"] == HUB
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("size", [SIZE, (80, 24)])
+async def test_the_step_down_screen_lists_no_plan_that_does_not_exist_wir_3(demo_store, size):
+    """WIR 3: with no CIN plan (a step-down from the assessment), "Documents that go" named
+    "the latest CIN plan (the plan in force)"; it now says there is none on record."""
+    store = open_store(demo_store, None)
+    try:
+        add_staff(store)
+        child_id = new_child(store)
+        final_meeting(store, child_id, held_on=date(2026, 11, 13))
+        with store.session(ACTOR) as session:
+            transfer.record_step_down(session, child_id, transfer.StepDownInput(
+                receiving_service=HUB), on=TODAY, by="Wendy Worker", today=TODAY)
+        with store.read() as session:
+            ref = session.get(Child, child_id).reference
+    finally:
+        store.close()
+    app = ChildHost(demo_store, ref)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await press_to(pilot, "S", screen="StepDownScreen")
+        state = " ".join(text_of(app.screen, "#ending-state").split())
+        assert "Documents that go: the assessment, no CIN plan on record, the latest " \
+            "meeting minutes" in state, state
+        assert "latest CIN plan" not in state
 
 
 async def test_the_checklist_wraps_under_its_words_at_80_columns(demo_store):
