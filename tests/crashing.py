@@ -52,27 +52,56 @@ for n in range(start, start + 400):
 """
 
 
-def kill_after_typing(script_text: str, store, folder: Path, wait: float = 2.5) -> None:
+def kill_after_typing(script_text: str, store, folder: Path, stored, *args,
+                      cap: float = 60.0) -> None:
     """Run `script_text` (an app driven by keys that prints TYPED once it has typed, then
-    waits) on `store`, and SIGKILL it `wait` seconds after: no clean-up runs, so what the
-    store holds afterwards is what the app had saved as it was typed."""
+    waits, never told to save) on `store`, with `args` after the store on its command line.
+    Once the store holds what was typed (`stored(session)` true, read from this process
+    every 0.1 s), SIGKILL it: no clean-up runs, so what the store holds afterwards is what
+    the app had saved as it was typed, and the caller checks the kill lost or half-wrote
+    none of it. Waiting for the store, not a fixed time: a busy machine's autosave (a timer,
+    then a write that may wait for a lock) once took longer than the 2.5 s this slept.
+    Fails, saying so, if it never does (within `cap` seconds) or the app ends by itself."""
+    from cintui.store.engine import open_store
+
     script = folder / "crash.py"
     script.write_text(script_text)
-    # `with`: its pipes are closed when it ends (left open, each was an unclosed file that
-    # the garbage collector found later, a ResourceWarning in some other test).
-    with subprocess.Popen([sys.executable, str(script), str(store)], cwd=ROOT,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)}) as proc:
-        try:
-            line = proc.stdout.readline()
-            assert line.strip() == "TYPED", proc.stderr.read()
-            time.sleep(wait)
-            os.kill(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-    assert proc.returncode == -signal.SIGKILL
+    reader = open_store(store, None)  # once, before the app opens it (a poll only reads)
+    held = False
+    try:
+        # `with`: its pipes are closed when it ends (left open, each was an unclosed file
+        # that the garbage collector found later, a ResourceWarning in some other test).
+        with subprocess.Popen([sys.executable, str(script), str(store), *map(str, args)],
+                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}) as proc:
+            try:
+                line = proc.stdout.readline()
+                assert line.strip() == "TYPED", proc.stderr.read()
+                held = _until_stored(reader, stored, proc, cap)
+                if proc.poll() is None:
+                    os.kill(proc.pid, signal.SIGKILL)
+                    proc.wait(timeout=10)
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+            said = proc.stderr.read()[-2000:]
+    finally:
+        reader.close()
+    ended = "" if proc.returncode == -signal.SIGKILL else f", the app ended ({proc.returncode})"
+    assert held, f"what was typed never reached the store (in {cap:.0f} s{ended}): {said}"
+    assert proc.returncode == -signal.SIGKILL, said
+
+
+def _until_stored(reader, stored, proc: subprocess.Popen, cap: float) -> bool:
+    """Whether `stored` came to hold on the store, polled while the app still runs."""
+    deadline = time.monotonic() + cap
+    while True:
+        with reader.read() as session:
+            if stored(session):
+                return True
+        if proc.poll() is not None or time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
 
 
 @dataclass

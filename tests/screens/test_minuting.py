@@ -9,10 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
-import sys
-import time
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import date, datetime
@@ -33,7 +29,6 @@ from tests.screens.test_shell import post_burst, press_to, settle, type_text, un
 SIZE = (120, 40)
 CHILD = "DEMO00002"  # Maisie Garside, 12: an agreed plan with two Ambers and their actions
 NOW = datetime(2026, 11, 23, 16, 5)
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def book(path, child: str = CHILD, kind: str = "review") -> object:
@@ -679,22 +674,24 @@ asyncio.run(main())
 @pytest.mark.both_stores
 @pytest.mark.slow
 async def test_a_crash_mid_meeting_resumes_where_it_stopped(demo_store, tmp_path):
-    """Nothing lost: the process is killed (SIGKILL) mid-item; reopening the meeting
-    resumes at the same Amber with the words typed."""
+    """Nothing lost: an update is typed at the first Amber in a real process; once the
+    store holds it (the minutes saved as typed, never told to save), the process is killed
+    (SIGKILL) mid-item; reopening the meeting resumes at the same Amber with the words
+    typed."""
+    from tests.crashing import kill_after_typing
+
     meeting_id = book(demo_store)
-    script = tmp_path / "crash.py"
-    script.write_text(CRASH_SCRIPT)
-    with subprocess.Popen([sys.executable, str(script), str(demo_store), str(meeting_id)],
-                          cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}) as proc:
-        try:  # `with` closes the pipes (tests/crashing.py's kill_after_typing)
-            assert proc.stdout.readline().strip() == "TYPED", proc.stderr.read()
-            time.sleep(2.5)
-            os.kill(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
+    child_id = read(demo_store, lambda s: cases.find_child(s, CHILD).id)
+
+    def at_amber_1(session):  # the step after attendance and ground rules, and its words
+        return [(d.minutes.step, d.minutes.items[0].update)
+                for d in meetings.minutes_drafts(session, child_id)
+                if d.meeting_id == meeting_id and d.minutes.items]
+
+    typed = [(2, "School says much better")]
+    kill_after_typing(CRASH_SCRIPT, demo_store, tmp_path,
+                      lambda session: at_amber_1(session) == typed, meeting_id)
+    assert read(demo_store, at_amber_1) == typed
     app = MeetingHost(demo_store)
     async with app.run_test(size=SIZE) as pilot:
         await open_minuting(pilot, meeting_id)
