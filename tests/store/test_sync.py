@@ -1620,14 +1620,7 @@ def test_tra_bex_3_a_meeting_booked_before_the_closure_and_held_offline_after_it
     record the server already held, not a new one), and it waits for the manager."""
 
     path = laptops(team.worker)
-    for args in (("person", "add", team.child, "--name", "Rose Quill", "--relationship",
-                  "Mother", "--pr", "--lives-with"),
-                 ("child", "consent", team.child, "--decision", "given", "--scope", "meeting",
-                  "--person", "Rose Quill", "--on", "2026-11-20"),
-                 ("meeting", "schedule", team.child, "--kind", "initial", "--at",
-                  "2026-12-01 16:00", "--venue", "Family home", "--chair", "Tom Hale")):
-        done = cli(*args, "--db", path, "--today", "2026-11-24")
-        assert done.code == 0, (args, done.err)
+    meeting_booked_for_nell(team, cli, path)
     first = sync_now(path, team, team.worker)
     assert first.after_closure == []  # the case is open: a booking like any other
     closed_on_the_server(team)  # as of 27 Nov (RC1)
@@ -1654,14 +1647,7 @@ def test_tra_bex_3_a_meeting_booked_and_held_offline_in_one_push_is_said_as_both
     (only "held" was said: a record created and changed in one push said its last state)."""
 
     path = laptops(team.worker)
-    for args in (("person", "add", team.child, "--name", "Rose Quill", "--relationship",
-                  "Mother", "--pr", "--lives-with"),
-                 ("child", "consent", team.child, "--decision", "given", "--scope", "meeting",
-                  "--person", "Rose Quill", "--on", "2026-11-20"),
-                 ("meeting", "schedule", team.child, "--kind", "initial", "--at",
-                  "2026-12-01 16:00", "--venue", "Family home", "--chair", "Tom Hale")):
-        done = cli(*args, "--db", path, "--today", "2026-11-24")
-        assert done.code == 0, (args, done.err)
+    meeting_booked_for_nell(team, cli, path)
     held = cli("meeting", "hold", team.child, "--recommendation", "continue",
                "--still-in-need", "yes", "--present", "Rose Quill", "--next-review",
                "2027-02-01", "--childs-views", "Happy at home", "--parents-views", "Coping",

@@ -28,6 +28,7 @@ from tests.store.test_sync import (
     TODAY,
     _as,
     laptops,  # noqa: F401 - the fixture
+    meeting_booked_for_nell,
     open_laptop,
     sync_now,
 )
@@ -83,14 +84,7 @@ def test_a_laptops_own_booking_arrives_and_a_forged_one_is_refused_in_the_sync(
     audit entry, chained as hers) is refused by the server in the same push, kept on the
     laptop as a conflict for her to see: the server holds no meeting booked by Ben."""
     path = laptops(team.worker)
-    for args in (("person", "add", team.child, "--name", "Rose Quill", "--relationship",
-                  "Mother", "--pr", "--lives-with"),
-                 ("child", "consent", team.child, "--decision", "given", "--scope", "meeting",
-                  "--person", "Rose Quill", "--on", "2026-11-20"),
-                 ("meeting", "schedule", team.child, "--kind", "initial", "--at",
-                  "2026-12-01 16:00", "--venue", "Family home", "--chair", "Tom Hale")):
-        done = cli(*args, "--db", path, "--today", "2026-11-24")
-        assert done.code == 0, (args, done.err)
+    meeting_booked_for_nell(team, cli, path)
     first = sync_now(path, team, team.worker)
     assert first.conflicts == 0
     assert bookers(team) == ["Amira Ashdown"]
