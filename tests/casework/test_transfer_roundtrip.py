@@ -85,13 +85,7 @@ def received(new_db, pack):
 
 def test_pack_round_trips_plan_and_chronology(source, tmp_path, new_db):
     child_id = richest_child(source)
-    with source.session(ACTOR) as session:
-        transfer.record_transfer(session, child_id, transfer.TransferInput(
-            receiving_authority="Exampleshire County Council", receiving_contact="Duty team",
-            move_date=date(2026, 11, 16), consent_to_share="given", moves_count=1),
-            on=date(2026, 11, 16), by="Wendy Worker", today=TODAY)
-        transfer.decide_transfer(session, child_id, approve=True, rationale="Moved county",
-                                 on=date(2026, 11, 17), today=TODAY, by=MANAGER, actor=ACTOR)
+    _approved(source, child_id)
     with source.read() as session:
         docs = transfer.transfer_documents(session, child_id, TODAY)
         want_plan = plan_facts(plans.current_plan(session, child_id))
