@@ -102,7 +102,7 @@ class CaseloadImportScreen(FormScreen):
         with self.app.store.read() as session:  # before the check: Who am I closes the form
             refused = importer_refusal(self.app, session, "a caseload")
         if refused is not None:
-            self.show_error(ValueError(refused))
+            self.query_one("#form-error", Static).update(f"Not imported: {plain(refused)}")
             return
         if self.checked is not None and self.checked == self.reading:
             self.query_one("#report", Static).update(f"Importing {plain(self.options['file'])}…")

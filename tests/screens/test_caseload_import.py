@@ -168,9 +168,9 @@ async def test_an_import_before_who_am_i_is_refused_until_you_say_who_you_are(
         await pilot.press("ctrl+s")
         await settle(pilot)
         said = " ".join(text_of(form, "#form-error").split())
-        assert said == ("Not saved: who is importing a caseload? You have not said who you "
-                        "are, and kiosk is no worker on this store: Ctrl+P → \"Who am I\" "
-                        "first; nothing was imported")
+        assert said == ("Not imported: you have not said who you are, and kiosk is no "
+                        "worker on this store: Ctrl+P → \"Who am I\" first (a caseload is "
+                        "recorded as brought in by whoever imports it)")
         assert text_of(form, "#report") == "" and sha(db) == before
 
         await pilot.press("ctrl+p")
