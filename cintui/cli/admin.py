@@ -410,6 +410,10 @@ def worker_whoami(ctx: typer.Context,
         _echo_json({"username": actor, "name": names.get(actor), "why": why})
         return
     who = f"{names[actor]} ({actor})" if actor in names else actor
+    if username is not None and actor != username.strip():  # CINTUI_USER names another
+        typer.echo(f"You are {names[username.strip()]} ({username.strip()}) on this computer; "
+                   f"CINTUI_USER names {actor} for the commands run with it.")
+        return
     said = "You are" if username is not None else "Recorded as"
     typer.echo(f"{said} {who}: {why}.")
 
