@@ -383,7 +383,10 @@ def worker_whoami(ctx: typer.Context,
             left = fast.leavers(lambda sql: conn.exec_driver_sql(sql).all())
         if username is not None:
             if login is not None:
-                raise CliError(f"on the team server you are who you logged in as: {login}")
+                raise CliError(f"on the team server you are who you logged in as: {login}"
+                               if store.server is not None else
+                               f"this laptop syncs with the team server as {login}: what you "
+                               "do here is recorded as them")
             from cintui.domain.workforce import not_a_worker
 
             if not workers:

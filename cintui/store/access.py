@@ -390,14 +390,14 @@ def importer_refusal(actor: str, workers: set[str], what: str, *,
     that is a worker's username act as before."""
     if acting_login() is not None or not workers or actor in workers:
         return None
-    said = (f"who is importing {what}? No one has said who they are, and this computer's "
-            f"login ({actor or 'none'}) is no worker on this store")
     if in_app:  # the worker chosen last time may be one on another store: named as such
         return (f"you have not said who you are, and {actor or 'no one'} is no worker on "
                 f"this store: Ctrl+P → \"Who am I\" first ({what} is recorded as brought in "
                 "by whoever imports it)")
-    return (said + ": say who you are once with `cintui worker whoami USERNAME` (the app's "
-            "Ctrl+P → \"Who am I\"), or give CINTUI_USER=USERNAME; nothing was imported")
+    return (f"who is importing {what}? No one has said who they are, and this computer's "
+            f"login ({actor or 'none'}) is no worker on this store: say who you are once "
+            "with `cintui worker whoami USERNAME` (the app's Ctrl+P → \"Who am I\"), or "
+            "give CINTUI_USER=USERNAME; nothing was imported")
 
 
 def login_name() -> str:
