@@ -19,7 +19,7 @@ from textual.widgets import Button, Input, Static
 from cintui.casework import caseload_import as importing
 from cintui.domain.caseload_import import report as problem_lines
 from cintui.domain.text import counted
-from cintui.screens.forms import FormScreen
+from cintui.screens.forms import FormScreen, importer_refusal
 from cintui.screens.widgets.plain import plain
 from cintui.screens.widgets.typed import let_go
 from cintui.store.base import StoreError
@@ -99,6 +99,11 @@ class CaseloadImportScreen(FormScreen):
 
     def _save(self, job) -> None:
         let_go(self)  # it stays open (checks, then imports): keys typed after Ctrl+S act now
+        with self.app.store.read() as session:  # before the check: Who am I closes the form
+            refused = importer_refusal(self.app, session, "a caseload")
+        if refused is not None:
+            self.query_one("#form-error", Static).update(f"Not imported: {plain(refused)}")
+            return
         if self.checked is not None and self.checked == self.reading:
             self.query_one("#report", Static).update(f"Importing {plain(self.options['file'])}…")
             self._import()

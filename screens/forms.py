@@ -116,6 +116,17 @@ class FormButton(Button):
         return screen.typed_on_button(self) if isinstance(screen, FormScreen) else None
 
 
+def importer_refusal(app, session, what: str) -> str | None:
+    """Why the app may not import `what` ("a caseload", "a transfer pack") as whom it acts
+    now: no one has said who they are and that is no worker on the store (None: it may), as
+    `cintui import` refuses it (`access.importer_refusal`)."""
+    from cintui.casework import cases
+    from cintui.store import access
+
+    workers = {w.username for w in cases.list_workers(session)}
+    return access.importer_refusal(app.actor, workers, what, in_app=True)
+
+
 class FormScreen(TabMovesAtOnce, ModalScreen):
     """A modal form: one row per field, its problem on the line below it."""
 

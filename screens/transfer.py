@@ -38,7 +38,7 @@ from .endings import (
     _yes_no,
     checklist_parts,
 )
-from .forms import FormScreen
+from .forms import FormScreen, importer_refusal
 
 LABELS = 22  # the state's label column: "Receiving authority:" and a space
 
@@ -601,6 +601,8 @@ class TransferInFormScreen(FormScreen):
         app, worker, team = self.app, self.text_of("worker") or None, self.text_of("team")
 
         def job(session):
+            if (refused := importer_refusal(app, session, "a transfer pack")) is not None:
+                raise ValueError(refused)
             child = transfer.import_pack(session, data, today=app.today, worker=worker,
                                          team=team or None, actor=app.actor)
             return (child.id, child.reference, child.full_name,

@@ -144,7 +144,11 @@ class Crasher:
         self.children = [c["reference"] for c in refs if c.get("status") != "closed"][:3] \
             or [c["reference"] for c in refs][:3]
         workers = json.loads(self.cintui("worker", "list", "--json").stdout)
-        self.worker = next(w["name"] for w in workers if w["role"] == "social_worker")
+        worker = next(w for w in workers if w["role"] == "social_worker")
+        self.worker = worker["name"]
+        # The team's social worker does the writes and the imports: an import before anyone
+        # has said who they are, as the login (no worker here), is refused.
+        self.env["CINTUI_USER"] = worker["username"]
         self.serial = 0
         self.tally = Tally()
         self.import_time = 3.0

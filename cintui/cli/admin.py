@@ -1,9 +1,10 @@
 """`cintui authority set|show`, `cintui team add|edit|list`, `cintui worker
-add|list|edit|leave` and `cintui child reallocate`: set-up and the people who use cintui,
+add|list|edit|leave|whoami` and `cintui child reallocate`: set-up and the people who use cintui,
 so a team can start from an empty store. Bad input: one line, exit 2, nothing written."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -31,7 +32,7 @@ from cintui.domain.dates import day_text, day_words
 authority_app = typer.Typer(help="Your local authority: name, DfE LA number, policy profile.",
                             no_args_is_help=True)
 team_app = typer.Typer(help="Teams: name, service, manager.", no_args_is_help=True)
-worker_app = typer.Typer(help="Workers who use cintui: add, list, edit, leave.",
+worker_app = typer.Typer(help="Workers who use cintui: add, list, edit, leave; whoami.",
                          no_args_is_help=True)
 app.add_typer(authority_app, name="authority")
 app.add_typer(team_app, name="team")
@@ -360,6 +361,64 @@ def worker_list(ctx: typer.Context, team: TeamOption = None,
                   [(r.username, r.name, r.role_label, str(r.open_children),
                     *([day_words(r.left_on, pad=True)] if include_left else []),
                     r.team, r.email) for r in rows], keep=4 + bool(left))
+
+
+@worker_app.command("whoami")
+def worker_whoami(ctx: typer.Context,
+                  username: Annotated[str | None, typer.Argument(
+                      metavar="[USERNAME]", show_default=False,
+                      help="Say who you are: a worker on this store (as the app's Who am "
+                      "I).")] = None,
+                  db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Who cintui records what you do as, and why; with USERNAME, say who you are once on
+    this computer (the app's Ctrl+P → "Who am I" says the same). CINTUI_USER still names
+    someone else for one command; on a team server you are who you logged in as."""
+    from cintui.reference import config
+    from cintui.store import fast
+
+    with _open(ctx, db) as store:
+        login = access.acting_login()
+        with store.engine.connect() as conn:
+            workers = [tuple(r) for r in conn.exec_driver_sql(fast.ACTIVE_WORKERS_SQL)]
+            left = fast.leavers(lambda sql: conn.exec_driver_sql(sql).all())
+        if username is not None:
+            if login is not None:
+                raise CliError(f"on the team server you are who you logged in as: {login}"
+                               if store.server is not None else
+                               f"this laptop syncs with the team server as {login}: what you "
+                               "do here is recorded as them")
+            from cintui.domain.workforce import not_a_worker
+
+            if not workers:
+                raise CliError("no workers on this store yet: add yourself first "
+                               "(cintui worker add USERNAME --name NAME --role ROLE)")
+            if (said := not_a_worker("whoami", username.strip(), workers, left)) is not None:
+                raise CliError(said)
+            config.save_setting("worker", username.strip())
+        actor = access.current_actor()
+    names = dict(workers)
+    if login is not None:
+        why = "the login you are connected as"
+    elif (os.environ.get("CINTUI_USER") or "").strip():
+        why = "CINTUI_USER"
+    elif actor in names and config.load_settings().get("worker") == actor:
+        why = "said with `cintui worker whoami` or the app's Who am I"
+    elif actor in names:
+        why = "this computer's login, a worker on this store"
+    else:
+        why = ("this computer's login, no worker on this store: say who you are with "
+               "`cintui worker whoami USERNAME` (an import is refused until you do)"
+               if workers else "this computer's login (no workers on this store yet)")
+    if as_json:
+        _echo_json({"username": actor, "name": names.get(actor), "why": why})
+        return
+    who = f"{names[actor]} ({actor})" if actor in names else actor
+    if username is not None and actor != username.strip():  # CINTUI_USER names another
+        typer.echo(f"You are {names[username.strip()]} ({username.strip()}) on this computer; "
+                   f"CINTUI_USER names {actor} for the commands run with it.")
+        return
+    said = "You are" if username is not None else "Recorded as"
+    typer.echo(f"{said} {who}: {why}.")
 
 
 @worker_app.command("leave")

@@ -86,8 +86,9 @@ def import_caseload(
                 if plan.problems:
                     raise importing.ImportRefused(plan)
             else:
-                done = importing.apply_in_batches(store, data, store.request,
-                                                  actor=access.current_actor(), **options)
+                done = importing.apply_in_batches(
+                    store, data, store.request, actor=access.importing_actor("a caseload"),
+                    **options)
                 plan, resumed = done.plan, done.resumed
     except importing.ImportRefused as refused:
         _refuse(refused, as_json, dry_run)

@@ -68,7 +68,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
                "transfer", "imports"),
     "authority": ("Your local authority: name, DfE LA number, policy profile.", "admin"),
     "team": ("Teams: name, service, manager.", "admin"),
-    "worker": ("Workers who use cintui: add, list, edit, leave.", "admin"),
+    "worker": ("Workers who use cintui: add, list, edit, leave; whoami.", "admin"),
     "cp": ("Child protection: strategy discussion, section 47 enquiry", "child_protection"),
     "referral": ("The referral: when and where from, the primary need", "steps"),
     "assessment": ("The assessment: start, the record under its headings", "steps"),

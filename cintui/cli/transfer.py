@@ -543,9 +543,10 @@ def import_transfer_pack(
 
     now = _today(today)
     data = transfer.read_pack(folder)
-    with _open(ctx, db) as store, store.session(access.current_actor()) as session:
+    with _open(ctx, db) as store, \
+            store.session(actor := access.importing_actor("a transfer pack")) as session:
         child = transfer.import_pack(session, data, today=now, worker=worker, team=team,
-                                     actor=access.current_actor())
+                                     actor=actor)
         from cintui.casework import cases
 
         ts = cases.store_policy(session).timescales.get("transfer_in_meeting")

@@ -364,6 +364,42 @@ def current_actor() -> str:
     return login_name() or "unknown"
 
 
+def importing_actor(what: str) -> str:
+    """`current_actor()` for an import (`what`: "a caseload", "a transfer pack"): every
+    record it brings in is recorded as made by whoever ran it, so that is a worker on the
+    store. Refused in one line (AccessError, `importer_refusal`) when no one has said who
+    they are and this computer's login, which would be recorded instead, is no worker here."""
+    actor = current_actor()
+    if _rows_here is None:
+        return actor
+    from cintui.store.fast import ACTIVE_WORKERS_SQL
+
+    workers = {username for username, _name in _rows_here(ACTIVE_WORKERS_SQL)}
+    if (said := importer_refusal(actor, workers, what)) is not None:
+        raise AccessError(said)
+    return actor
+
+
+def importer_refusal(actor: str, workers: set[str], what: str, *,
+                     in_app: bool = False) -> str | None:
+    """Why `actor` may not import `what` (None: they may): no one has said who they are (no
+    CINTUI_USER, no worker chosen with "Who am I" or `cintui worker whoami`), so `actor` is
+    this computer's login, and it is no worker on the store (`workers`, their usernames):
+    the trail would name a stranger for every child brought in. A team server or a laptop
+    acts as its login, always; a store with no workers yet (set-up, as anyone) and a login
+    that is a worker's username act as before."""
+    if acting_login() is not None or not workers or actor in workers:
+        return None
+    if in_app:  # the worker chosen last time may be one on another store: named as such
+        return (f"you have not said who you are, and {actor or 'no one'} is no worker on "
+                f"this store: Ctrl+P → \"Who am I\" first ({what} is recorded as brought in "
+                "by whoever imports it)")
+    return (f"who is importing {what}? No one has said who they are, and this computer's "
+            f"login ({actor or 'none'}) is no worker on this store: say who you are once "
+            "with `cintui worker whoami USERNAME` (the app's Ctrl+P → \"Who am I\"), or "
+            "give CINTUI_USER=USERNAME; nothing was imported")
+
+
 def login_name() -> str:
     """The computer login's name ("" where there is none: some containers)."""
     try:

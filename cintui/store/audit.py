@@ -327,6 +327,16 @@ def _read_head(conn: Connection) -> tuple[int, str]:
     return (row.seq, row.hash) if row else (0, GENESIS)
 
 
+def upgrade_actor(conn: Connection, revision: str) -> str:
+    """Who a revision's audit entries name (0024, 0034). On PostgreSQL, the login running
+    the upgrade (`session_user`, as the server knows it): a team server's trigger refuses an
+    entry by anyone else (server.py: cintui_audit_append), which refused the whole upgrade.
+    On a file, which has no login of its own, the upgrade itself ("cintui upgrade 0024")."""
+    if conn.dialect.name == "postgresql":
+        return conn.exec_driver_sql("SELECT session_user").scalar()
+    return f"cintui upgrade {revision}"
+
+
 def _after_soft_rollback(session: Session, _previous: Any) -> None:
     # Back to a savepoint: the chain is what the database now holds. Not after the whole
     # transaction is rolled back (`is_active` is True then too, and reading would begin a

@@ -224,7 +224,8 @@ def test_a_young_person_turning_18_is_due_until_the_closure_is_decided_s17_10(
                  ("worker", "add", "tom.hale", "--name", "Tom Hale", "--role", "TM",
                   "--team", "South"),
                  ("worker", "add", "amira.ashdown", "--name", "Amira Ashdown", "--role",
-                  "SW", "--team", "South")):
+                  "SW", "--team", "South"),
+                 ("worker", "whoami", "tom.hale")):  # who imports the caseload
         assert cli(*args, "--db", db).code == 0
     csv = tmp_path / "caseload.csv"
     csv.write_text("reference,first_name,last_name,dob,worker,referral_date\n"

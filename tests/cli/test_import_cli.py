@@ -30,7 +30,9 @@ ACTOR = "test.worker"
 
 
 def empty_store(cli, path):
-    """`cintui db init`, then the team and its worker (as `cintui worker add` will)."""
+    """`cintui db init`, then the team, its worker and the business support officer who
+    imports the caseload (as `cintui worker add` will): the computer's login (ACTOR) is a
+    worker here, so the import is recorded as theirs (`access.importing_actor`)."""
     assert cli("db", "init", "--db", path, "--no-encrypt").code == 0
     store = open_store(path, None)
     try:
@@ -38,6 +40,8 @@ def empty_store(cli, path):
             team = m.Team(name="North CIN Team", service="Children in Need")
             session.add(team)
             session.add(m.Worker(username="wendy.worker", name="Wendy Worker",
+                                 team_id=team.id))
+            session.add(m.Worker(username=ACTOR, name="Tess Worker", role="business_support",
                                  team_id=team.id))
     finally:
         store.close()
@@ -447,7 +451,7 @@ def test_an_imported_last_visit_has_no_gap_before_it_and_the_next_is_judged_from
     assert pack_visits(cli, db, "LCS2") == (
         "2 visits from 2 October 2026 to 23 November 2026; the child seen at 2, seen alone "
         "at 1 (1 imported: not known) (WIR 2.11).",
-        "Last visit: 23 November 2026, home, by test.worker.")
+        "Last visit: 23 November 2026, home, by Tess Worker.")
 
 
 def test_an_imported_case_on_a_plan_has_no_step_left_to_do_that_the_old_system_took(
@@ -695,3 +699,53 @@ def test_a_new_teams_first_batch_export_of_one_plan_says_it_in_the_singular(
     assert out.out.splitlines() == [
         f"Wrote 1 plan to {tmp_path / 'out'}, marked DRAFT (--final for the copy to "
         "circulate; 1 fails checks: LCS1)"]
+
+
+# ---------------------------------------------------------------- who imports it
+
+
+def test_an_import_before_anyone_says_who_they_are_is_refused_naming_worker_whoami(
+        cli, db, monkeypatch):
+    """A fresh laptop's store, the team set up; no one has said who they are and the
+    computer's login is no worker here. Every child an import brings would be recorded as
+    made by that login: refused in one line naming `cintui worker whoami`, nothing written
+    (a dry run still answers). `worker whoami` says who cintui records you as and why; said
+    once, the import goes in under the worker's name."""
+    monkeypatch.setenv("LOGNAME", "kiosk")  # getpass.getuser: a login no worker has
+    before = sha(db)
+    refused = run(cli, db, MOSAIC)
+    one_line_error(refused, "who is importing a caseload? No one has said who they are, and "
+                   "this computer's login (kiosk) is no worker on this store: say who you "
+                   "are once with `cintui worker whoami USERNAME`", "nothing was imported")
+    assert sha(db) == before and children(db) == []
+    assert run(cli, db, MOSAIC, "--dry-run").code == 0
+
+    said = cli("worker", "whoami", "--db", db)
+    assert said.code == 0, said.err
+    assert said.out.strip() == (
+        "Recorded as kiosk: this computer's login, no worker on this store: say who you are "
+        "with `cintui worker whoami USERNAME` (an import is refused until you do).")
+    one_line_error(cli("worker", "whoami", "wendy.wroker", "--db", db),
+                   "whoami: no worker called 'wendy.wroker' (did you mean 'wendy.worker'?)")
+    said = cli("worker", "whoami", "wendy.worker", "--db", db)
+    assert said.out.strip() == ("You are Wendy Worker (wendy.worker): said with `cintui "
+                                "worker whoami` or the app's Who am I.")
+    assert run(cli, db, MOSAIC).code == 0
+    assert children(db) == ["M100201", "M100202", "M100203", "M100204"]
+    store = open_store(db, None)
+    try:
+        with store.read() as session:
+            actors = set(session.exec(select(m.AuditEntry.actor).where(
+                m.AuditEntry.entity == "child")).all())
+    finally:
+        store.close()
+    assert actors == {"wendy.worker"}
+
+
+def test_the_computers_login_that_is_a_workers_username_imports_as_them(cli, db):
+    """The login is a worker's username here (ACTOR, the team's business support officer):
+    who they are is known without saying it, and `worker whoami` says why."""
+    said = cli("worker", "whoami", "--db", db)
+    assert said.out.strip() == (f"Recorded as Tess Worker ({ACTOR}): this computer's login, "
+                                "a worker on this store.")
+    assert run(cli, db, MOSAIC).code == 0

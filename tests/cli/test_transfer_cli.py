@@ -631,3 +631,29 @@ def test_a_packs_booker_without_a_day_or_of_the_wrong_kind_bex_4(cli, demo_store
     file.write_text(json.dumps(pack))
     assert run(cli, receiving, "import", "transfer-pack", tmp_path / "pack").code == 0
     assert set(bookers(cli, receiving, ref).values()) == {(None, None)}
+
+
+def test_a_transfer_pack_imported_before_anyone_says_who_they_are_is_refused(
+        cli, new_db, tmp_path, monkeypatch):
+    """BEX 4, receiving a child on a store whose team is set up, before anyone has said who
+    they are, on a computer whose login is no worker here: refused in one line naming
+    `cintui worker whoami`, nothing written; said, the child is imported."""
+    pack = {"format": "cintui-transfer-pack", "format_version": 1, "produced": "2026-11-20",
+            "from_authority": "Exampleshire County Council",
+            "child": {"reference": "EX1", "first_name": "Ola", "last_name": "Moved",
+                      "dob": "2017-05-05"},
+            "episode": {"referral_source": "10", "primary_need": "N1"},
+            "transfer": {"move_date": "2026-11-16"}}
+    (tmp_path / "pack").mkdir()
+    (tmp_path / "pack" / "transfer-pack.json").write_text(json.dumps(pack))
+    receiving = new_db("receiving.db")
+    for args in (("team", "add", "South"), ("worker", "add", "nia.new", "--name", "Nia New",
+                                           "--role", "SW", "--team", "South")):
+        assert cli(*args, "--db", receiving).code == 0
+    monkeypatch.setenv("LOGNAME", "kiosk")  # getpass.getuser: a login no worker has
+    one_line_error(run(cli, receiving, "import", "transfer-pack", tmp_path / "pack"),
+                   "who is importing a transfer pack?", "(kiosk) is no worker on this store",
+                   "`cintui worker whoami USERNAME`", "nothing was imported")
+    assert json.loads(run(cli, receiving, "child", "list", "--json").out) == []
+    assert cli("worker", "whoami", "nia.new", "--db", receiving).code == 0
+    assert ok(cli, receiving, "import", "transfer-pack", tmp_path / "pack")["reference"] == "EX1"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 
 import pytest
@@ -82,7 +83,12 @@ def imported_caseload(new_location, cli, tmp_path, rows: str):
     path = team_store(new_location, cli, "team.db", {"amira.ashdown": "Amira Ashdown"})
     csv = tmp_path / "caseload.csv"
     csv.write_text(rows)
-    imported = cli("import", "caseload", str(csv), "--db", path, "--today", TODAY.isoformat())
+    os.environ["CINTUI_USER"] = "amira.ashdown"  # she imports it (no one is chosen after)
+    try:
+        imported = cli("import", "caseload", str(csv), "--db", path, "--today",
+                       TODAY.isoformat())
+    finally:
+        del os.environ["CINTUI_USER"]
     assert imported.code == 0, imported.err
     return path
 

@@ -143,3 +143,63 @@ async def test_a_file_with_one_problem_says_one_problem(cli, tmp_path, new_locat
         await settle(pilot)
         assert 'no column for the referral date' in text_of(form, "#report")
         assert text_of(form, "#form-error") == "Not imported: 1 problem (listed above)."
+
+
+async def test_an_import_before_who_am_i_is_refused_until_you_say_who_you_are(
+        cli, new_location, monkeypatch):
+    """A fresh laptop's store, its team set up; the app asks who you are, and the import is
+    opened over the question (Ctrl+P). Every child it brings would be recorded as made by
+    this computer's login, no worker here: refused at the first Ctrl+S, naming Who am I,
+    nothing written. Once Wendy says who she is, her import goes in under her name."""
+    import getpass
+
+    from tests.conftest import connect
+
+    db = empty_store(cli, new_location("team.db"))
+    monkeypatch.setattr(getpass, "getuser", lambda: "kiosk")  # a login no worker has
+    app = CintuiApp(access.locate(db), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert screen_name(app) == "WhoScreen"
+        await open_import(pilot)
+        form = app.screen
+        before = sha(db)
+        await fill(pilot, "#file", str(MOSAIC))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        said = " ".join(text_of(form, "#form-error").split())
+        assert said == ("Not imported: you have not said who you are, and kiosk is no "
+                        "worker on this store: Ctrl+P → \"Who am I\" first (a caseload is "
+                        "recorded as brought in by whoever imports it)")
+        assert text_of(form, "#report") == "" and sha(db) == before
+
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await type_text(pilot, "who am")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen_name(app) == "WhoScreen"
+        await type_text(pilot, "wendy")
+        await pilot.press("enter")
+        await until(pilot, lambda: screen_name(app) == "CaseloadScreen")
+        await open_import(pilot)
+        await fill(pilot, "#file", str(MOSAIC))
+        await pilot.press("ctrl+s")  # checked
+        await settle(pilot)
+        await pilot.press("ctrl+s")  # imported
+        await until(pilot, lambda: screen_name(app) == "CaseloadScreen")
+    assert children(db) == ["M100201", "M100202", "M100203", "M100204"]
+    with connect(db) as conn:
+        actors = conn.all("SELECT DISTINCT actor FROM audit_log WHERE entity = 'child'")
+    assert [a[0] for a in actors] == ["wendy.worker"]
+
+
+async def open_import(pilot) -> None:
+    await pilot.press("ctrl+p")
+    await settle(pilot)
+    await type_text(pilot, "import")
+    await pilot.pause(0.5)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert screen_name(pilot.app) == "CaseloadImportScreen"

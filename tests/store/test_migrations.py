@@ -305,6 +305,12 @@ def test_upgrading_to_0024_moves_direct_payments_into_the_one_record_war_7_2_1(n
     assert found == [("Ada Old", date(2026, 12, 4)), ("Ben Old", date(2026, 11, 3)),
                      ("Cal Old", date(2027, 2, 2))]  # one each, never two
     assert verify(store).ok
+    with store.engine.connect() as conn:  # who moved them: the upgrade, or a server's login
+        actors = set(conn.execute(sa.text(
+            "SELECT actor FROM audit_log WHERE entity IN ('direct_payment', 'support_review')"
+        )).scalars())
+    sqlite = store.engine.dialect.name == "sqlite"
+    assert actors == {"cintui upgrade 0024" if sqlite else store.engine.url.username}
 
     down_to_0021(store)
     with store.engine.connect() as conn:

@@ -494,3 +494,21 @@ def test_a_new_childs_draft_is_its_owners_alone_on_a_team_server(team):
     with team.psql(team.worker) as conn:
         assert conn.execute("SELECT owner FROM draft WHERE child_id IS NULL").fetchall() == [
             (team.worker,)]
+
+
+def test_on_a_team_server_you_are_who_you_logged_in_as_and_cannot_say_otherwise(
+        team, cli, monkeypatch):
+    """`cintui worker whoami` on a team server names the login and why; saying another
+    worker is refused in one line (the trail is the login's, always), nothing saved."""
+    from cintui.reference import config
+
+    monkeypatch.setenv("CINTUI_DATABASE_URL", team.url(team.worker))
+    monkeypatch.delenv("CINTUI_USER", raising=False)
+    said = cli("worker", "whoami")
+    _ok(said)
+    assert said.out.strip() == (f"Recorded as Amira Ashdown ({team.worker}): the login you "
+                                "are connected as.")
+    refused = cli("worker", "whoami", team.other)
+    assert refused.code == 2 and refused.err.strip() == (
+        f"cintui: on the team server you are who you logged in as: {team.worker}")
+    assert "worker" not in config.load_settings()

@@ -14,8 +14,10 @@ manager are "" ("not recorded"). No amount is invented: £0.01 or "unknown" woul
 facts in the pack and the due list. A worker fills them in with `cintui direct-payment
 edit`, which asks for all three.
 
-The moved rows are written to the audit trail (actor "cintui upgrade 0024"), so `cintui
-audit verify` still finds every record accounted for.
+The moved rows are written to the audit trail, so `cintui audit verify` still finds every
+record accounted for: by "cintui upgrade 0024" on a file; on PostgreSQL by the login running
+the upgrade, which a team server's trigger requires (it refused the upgrade's own name, and
+so the whole upgrade), as 0034's entries (audit.upgrade_actor).
 
 Revision 0024, after 0021. Written by hand: portable across SQLite and PostgreSQL. It
 imports no models; it does import the pure due-date rule, the England calendar, the policy
@@ -34,7 +36,6 @@ down_revision = "0023"
 branch_labels = None
 depends_on = None
 
-ACTOR = "cintui upgrade 0024"
 NOTE = ("Moved from the case steps' record of direct payments (revision 0024): the amount, "
         "its period and who manages it were not recorded there.")
 REVIEW_NOTE = ("Last review date carried over from the case steps' record (revision 0024); "
@@ -114,17 +115,18 @@ def _jsonable(value):
 
 def _audit_inserts(conn, entries: list[tuple[str, dict]], at: datetime) -> None:
     """Extend the audit chain with one insert entry per moved row, as cintui writes them."""
-    from cintui.store.audit import _read_head, canonical, entry_hash
+    from cintui.store.audit import _read_head, canonical, entry_hash, upgrade_actor
 
     if not entries:
         return
+    actor = upgrade_actor(conn, revision)
     seq, prev = _read_head(conn)
     rows = []
     for entity, values in entries:
         seq += 1
         body = canonical({k: [None, _jsonable(v)] for k, v in values.items()})
-        digest = entry_hash(prev, seq, at, ACTOR, "insert", entity, values["id"].hex, body)
-        rows.append({"seq": seq, "at": at, "actor": ACTOR, "action": "insert",
+        digest = entry_hash(prev, seq, at, actor, "insert", entity, values["id"].hex, body)
+        rows.append({"seq": seq, "at": at, "actor": actor, "action": "insert",
                      "entity": entity, "entity_id": values["id"].hex, "changes": body,
                      "prev_hash": prev, "hash": digest})
         prev = digest

@@ -10,9 +10,9 @@ by the sync on a laptop (the entry names the sync, not who booked it), by the de
 earlier upgrade, and one whose entry was erased after its retention.
 
 Each meeting changed is an audited change (actor "cintui upgrade 0034"; on PostgreSQL the
-login running the upgrade, which a team server's trigger requires), so `cintui audit
-verify` still finds every record accounted for, on a team server too (the change and its
-entry share the upgrade's transaction). Its `updated_at` moves, so laptops pull it.
+login running the upgrade, which a team server's trigger requires: audit.upgrade_actor, as
+0024's), so `cintui audit verify` still finds every record accounted for, on a team server
+too (the change and its entry share the upgrade's transaction). Its `updated_at` moves, so laptops pull it.
 
 Revision 0034, after 0033. Written by hand: portable across SQLite and PostgreSQL. It
 imports no models; it imports the audit chain's hashing from cintui, as 0024 does.
@@ -30,7 +30,6 @@ down_revision = "0033"
 branch_labels = None
 depends_on = None
 
-ACTOR = "cintui upgrade 0034"
 NOT_BOOKERS = {"sync", "demo"}  # the sync's copy of a row, the demo generator
 
 _meeting = sa.table("meeting", sa.column("id", sa.Uuid()),
@@ -60,17 +59,11 @@ def _bookers(conn) -> dict[str, str]:
     return out
 
 
-def _actor(conn) -> str:
-    if conn.dialect.name == "postgresql":  # a team server's trigger: the entry is the login's
-        return conn.exec_driver_sql("SELECT session_user").scalar()
-    return ACTOR
-
-
 def _audit_updates(conn, changed: list[tuple[str, str]], at: datetime) -> None:
     """Extend the audit chain with an update entry per meeting given its booker."""
-    from cintui.store.audit import _read_head, canonical, entry_hash
+    from cintui.store.audit import _read_head, canonical, entry_hash, upgrade_actor
 
-    actor = _actor(conn)
+    actor = upgrade_actor(conn, revision)
     seq, prev = _read_head(conn)
     rows = []
     for entity_id, name in changed:
