@@ -147,7 +147,7 @@ def measure(location, children: int, runs: int) -> None:
 
         base = _median(floor, runs)
         print(f"floor, the trail's read alone: {base * 1000:.2f} ms "
-              f"({_statements(store, floor)} statements; median of {runs})")
+              f"({_statements(store, floor)} statement(s); median of {runs})")
         for name, run in (
                 ("a look (changes.changed: the line and whose)",
                  lambda: changes.changed(store, after, upto, child)),
