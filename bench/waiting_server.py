@@ -14,7 +14,8 @@ saved on the server (`decision_snapshot`) for each child whose casework waits, o
 of them made offline on a manager's laptop (its chain's insert, and that laptop's pulls:
 `device_pull`). Read as a manager's login, as the team view and `cintui team waiting` do.
 
-Prints the median of `--runs` reads of each question the list asks (`kept.seen`, i.e.
+Prints the median of `--runs` reads of each question the list asks (`kept.judged`, the
+children's episodes; `kept.decisions`, their decisions; `kept.seen`, i.e.
 `cintui_seen`; `kept.reached`, i.e. `cintui_arrived`; `kept.offline`, i.e. `cintui_held`)
 and of the whole list (`waiting_for_manager`), each as a ratio of the floor: the list's own
 read of the same records (`kept.waiting_sql`, the plain SELECT the list starts from).
@@ -171,7 +172,8 @@ def measure(url: str, login: str, runs: int) -> None:
     try:
         with reading(store) as rows:
             sql = kept.waiting_sql(_KEPT_COLUMNS, _KEPT_JOINS, _OF_TEAM[False])
-            found = kept.judged(rows, rows(sql, {"team": ""}))
+            read = rows(sql, {"team": ""})
+            found = kept.judged(rows, read)
             decided = kept.decisions(rows, found)
             answered = [f for f in found if decided.get(str(f.child_id))]
             pairs = sum(len(decided[str(f.child_id)]) for f in answered)
@@ -183,6 +185,9 @@ def measure(url: str, login: str, runs: int) -> None:
             print(f"floor, the list's own read of those records: {floor * 1000:.1f} ms "
                   f"(median of {runs})")
             for name, run in (
+                    ("kept.judged (the children's episodes)", lambda: kept.judged(rows, read)),
+                    ("kept.decisions (the children's decisions)",
+                     lambda: kept.decisions(rows, found)),
                     ("kept.seen (cintui_seen)", lambda: kept.seen(rows, decided, answered)),
                     ("kept.reached (cintui_arrived)", lambda: kept.reached(rows, answered)),
                     ("kept.offline (cintui_held)",

@@ -11,7 +11,7 @@ it has not moved. When it has, and not only by this app's own saves:
   list), the cursor on the same child (or team) and the scroll kept, with a one-line notice
   of what changed;
 - a form, a visit or minutes being typed is never touched: when the change is to the
-  form's own child (`casework.changes.children_changed`), or whose it was cannot be told (a
+  form's own child (`casework.changes.changed`), or whose it was cannot be told (a
   worker's login on a team server, a form of no one child), its note says the store
   changed under it (naming their change to the form's child, if they made one) and that
   what was typed stays (saving runs the usual check for a clash, `casework.conflicts`);
@@ -97,10 +97,8 @@ class LiveUpdates:
             after, self.seen = self.seen, seen.newest
             if seen.others:
                 said, children = changes.ANYTHING, None
-                with contextlib.suppress(Exception):  # the notice's words only
-                    said = changes.said(store, after, seen.newest, child)
-                with contextlib.suppress(Exception):  # whose: an open form's note
-                    children = changes.children_changed(store, after, seen.newest)
+                with contextlib.suppress(Exception):  # the notice's words, and whose
+                    said, children = changes.changed(store, after, seen.newest, child)
                 if here:
                     self._changed(seen.newest, said, children)
                 else:

@@ -87,12 +87,28 @@ def said(store, after: int, upto: int, child: uuid.UUID | None = None) -> str:
     rows or through another's, an addendum under its visit or a person held for it: a worker
     typing about Leo once read of the visit to Mia made first); else "Updated from the
     store", as on a team server, where a worker's login may not read the trail."""
+    return changed(store, after, upto, child)[0]
+
+
+def changed(store, after: int, upto: int, child: uuid.UUID | None = None
+            ) -> tuple[str, frozenset[uuid.UUID] | None]:
+    """What an open app says of others' changes in (after, upto], from one read of the trail:
+    the line (`said`) and whose records they were (`children_changed`). The children of every
+    entry are read at once, table by table (`_children`), not a few queries an entry (up to
+    MOST_READ of them, each time the store changes under an open form). Neither can be told
+    from more than MOST_READ entries (nothing is read), nor by a login that may not read the
+    trail (a team server's worker): "Updated from the store", None."""
+    if upto - after > MOST_READ:
+        return ANYTHING, None
     written = list(store.written)
     try:
         with store.read() as session:
             theirs = _theirs(session, written, after, upto)
-            if len({e.actor for e in theirs}) != 1 or upto - after > MOST_READ:
-                return ANYTHING  # more than one person: a list of them would not be one line
+            children = _children(session, theirs)
+            known = None if None in children.values() else frozenset().union(
+                *children.values())
+            if len({e.actor for e in theirs}) != 1:
+                return ANYTHING, known  # more than one person: a list would not be one line
 
             def line(e, about: tuple[uuid.UUID, str]) -> str:
                 did = DID.get((e.action, e.entity), "changed {child}'s record")
@@ -102,14 +118,14 @@ def said(store, after: int, upto: int, child: uuid.UUID | None = None) -> str:
             # of theirs (an addendum under its visit, a person held for it)
             named = _child_about(session, "child", str(child)) if child else None
             for e in sorted(theirs, key=_telling) if named else ():
-                if child in (_children_of(session, e.entity, e.entity_id, e.changes) or ()):
-                    return line(e, named)
+                if child in (children[e.seq] or ()):
+                    return line(e, named), known
             for e in sorted(theirs[:20], key=_telling):  # what they did, said best
                 if (about := _child_about(session, e.entity, e.entity_id)) is not None:
-                    return line(e, about)
-            return ANYTHING
+                    return line(e, about), known
+            return ANYTHING, known
     except DBAPIError:  # a team server's worker: no reading the trail
-        return ANYTHING
+        return ANYTHING, None
 
 
 def _telling(e) -> bool:
@@ -144,59 +160,93 @@ def children_changed(store, after: int, upto: int) -> frozenset[uuid.UUID] | Non
     None when that cannot be told: the trail not readable (a team server's worker, as for
     `said`), more than MOST_READ entries, or an entry whose child cannot be found (its row
     gone, and the entry not saying whose it was)."""
-    if upto - after > MOST_READ:
-        return None
-    written = list(store.written)
-    found: set[uuid.UUID] = set()
-    try:
-        with store.read() as session:
-            for e in _theirs(session, written, after, upto):
-                children = _children_of(session, e.entity, e.entity_id, e.changes)
-                if children is None:
-                    return None
-                found |= children
-    except DBAPIError:  # a team server's worker: no reading the trail
-        return None
-    return frozenset(found)
+    return changed(store, after, upto)[1]
 
 
-def _children_of(session, entity: str, entity_id: str, changes: str) -> set[uuid.UUID] | None:
-    """The children a changed row is about: itself (a child); its `child_id`; the `child_id`
-    of the row it belongs to (a visit's addendum or those present: the visit's); for a person
-    or a family, the children they are held for (`privacy.FAMILY`); none for a row of no
-    child (a worker, a team). From the row as it is and what its entry says it was (a row
-    deleted since: its entry has its values). None when neither says."""
-    table = SQLModel.metadata.tables.get(entity)
-    try:
-        row_id = uuid.UUID(entity_id)
-    except ValueError:
-        return None
-    if table is None:
-        return None
-    if entity == "child":
-        return {row_id}
-    said = _values(changes)
+def _children(session, entries: list) -> dict[int, set[uuid.UUID] | None]:
+    """The children each entry's row is about, by its number: itself (a child); its
+    `child_id`; the `child_id` of the row it belongs to (a visit's addendum or those present:
+    the visit's); for a person or a family, the children they are held for
+    (`privacy.FAMILY`); none for a row of no child (a worker, a team). From the row as it is
+    and what its entry says it was (a row deleted since: its entry has its values). None
+    when neither says. Each table's rows read once for all its entries."""
+    out: dict[int, set[uuid.UUID] | None] = {}
+    tables: dict[str, list] = {}
+    for e in entries:
+        table = SQLModel.metadata.tables.get(e.entity)
+        try:
+            row_id = uuid.UUID(e.entity_id)
+        except ValueError:
+            out[e.seq] = None
+            continue
+        if table is None:
+            out[e.seq] = None
+        elif e.entity == "child":
+            out[e.seq] = {row_id}
+        else:
+            tables.setdefault(e.entity, []).append((e, row_id))
+    for entity, found in tables.items():
+        table = SQLModel.metadata.tables[entity]
+        out.update(_children_in(session, table, found))
+    return out
+
+
+def _children_in(session, table, entries: list[tuple]) -> dict[int, set[uuid.UUID] | None]:
+    """`_children` for the (entry, row id) of one table (not the child's): its rows, the
+    rows they belong to, and who holds a person or family, a query each."""
+    ids = {row_id for _e, row_id in entries}
+    said = {e.seq: _values(e.changes) for e, _row_id in entries}
     if "child_id" in table.c:
-        return _ids(session, table, row_id, "child_id", said)
+        rows = _rows(session, table, ("child_id",), ids)
+        return {e.seq: _ids(rows.get(row_id), "child_id", said[e.seq]) for e, row_id in entries}
     parents = [(c.name, fk.column.table) for c in table.c for fk in c.foreign_keys
                if "child_id" in fk.column.table.c]
-    found: set[uuid.UUID] = set()
+    rows = _rows(session, table, [column for column, _parent in parents], ids)
+    owned = {(e.seq, column): _ids(rows.get(row_id), column, said[e.seq])
+             for e, row_id in entries for column, _parent in parents}
+    wanted: dict[str, tuple] = {}  # each table they belong to, the ids of its rows wanted
     for column, parent in parents:
-        ids = _ids(session, table, row_id, column, said)
-        for parent_id in ids or ():
-            children = _ids(session, parent, parent_id, "child_id", {})
-            if children is None:
-                return None
-            found |= children
-        if ids is None:
-            return None
-    if entity in FAMILY:
-        for held in SQLModel.metadata.tables.values():
-            key = held.c.id if held.name == "child" else held.c.get("child_id")
-            for c in held.c:
+        wanted.setdefault(parent.name, (parent, set()))[1].update(
+            i for e, _row_id in entries for i in owned[(e.seq, column)] or ())
+    theirs = {name: _rows(session, parent, ("child_id",), got)
+              for name, (parent, got) in wanted.items()}
+    held: dict[uuid.UUID, set] = {}
+    if table.name in FAMILY:
+        for holder in SQLModel.metadata.tables.values():
+            key = holder.c.id if holder.name == "child" else holder.c.get("child_id")
+            for c in holder.c:
                 if key is not None and any(fk.column.table is table for fk in c.foreign_keys):
-                    found.update(session.exec(select(key).where(c == row_id)).all())
-    return found
+                    for at, whose in session.exec(select(c, key).where(c.in_(list(ids)))).all():
+                        held.setdefault(_uuid(at), set()).add(whose)
+    out: dict[int, set[uuid.UUID] | None] = {}
+    for e, row_id in entries:
+        found: set[uuid.UUID] | None = set()
+        for column, parent in parents:
+            for parent_id in owned[(e.seq, column)] or ():
+                children = _ids(theirs[parent.name].get(parent_id), "child_id", {})
+                if children is None:
+                    break
+                found |= children
+            else:
+                if owned[(e.seq, column)] is not None:
+                    continue
+            found = None
+            break
+        out[e.seq] = None if found is None else found | held.get(row_id, set())
+    return out
+
+
+def _rows(session, table, columns, ids: set[uuid.UUID]) -> dict[uuid.UUID, dict]:
+    """`columns` of the rows of `table` among `ids` that are still there, by id: one query."""
+    if not ids or not columns:
+        return {}
+    found = session.exec(select(table.c.id, *(table.c[c] for c in columns))
+                         .where(table.c.id.in_(list(ids)))).all()
+    return {_uuid(row[0]): dict(zip(columns, row[1:], strict=True)) for row in found}
+
+
+def _uuid(value) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
 def _values(changes: str) -> dict[str, set]:
@@ -211,15 +261,13 @@ def _values(changes: str) -> dict[str, set]:
             if isinstance(pair, list)}
 
 
-def _ids(session, table, row_id: uuid.UUID, column: str, said: dict[str, set]
-         ) -> set[uuid.UUID] | None:
-    """The ids in `column` of the row `row_id` of `table`, as it is and as `said`; None when
-    the row is gone and `said` has nothing of it."""
-    row = session.exec(select(table.c[column], table.c.id).where(table.c.id == row_id)).first()
+def _ids(row: dict | None, column: str, said: dict[str, set]) -> set[uuid.UUID] | None:
+    """The ids in `column` of a row (as `_rows` read it; None: gone), as it is and as
+    `said`; None when the row is gone and `said` has nothing of it."""
     given = said.get(column, set())
     if row is None and column not in said:
         return None
-    values = given | ({row[0]} if row is not None and row[0] is not None else set())
+    values = given | ({row[column]} if row is not None and row[column] is not None else set())
     out = set()
     for v in values:
         try:

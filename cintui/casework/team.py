@@ -340,17 +340,18 @@ def _after_closure(rows, where: str, params: dict) -> list[Waiting]:
     from cintui.domain.endings import decided_since
     from cintui.store import kept
 
+    server = kept.on_server(rows)  # asked once: each list below then one array there
     found = kept.judged(rows, rows(kept.waiting_sql(_KEPT_COLUMNS, _KEPT_JOINS, where),
-                                   params))
-    decided = kept.decisions(rows, found)
+                                   params), server)
+    decided = kept.decisions(rows, found, server)
     answered = [f for f in found if decided.get(str(f.child_id))]
     # BEX 4: what each decision saw, by the team server's own order of transactions.
-    told = kept.seen(rows, decided, answered)
+    told = kept.seen(rows, decided, answered, server)
     arrived, laptop, held = {}, set(), set()
     if told is None:  # a store that cannot tell: by when it arrived, or what a laptop held
         told = {}
-        arrived = kept.reached(rows, answered)
-        laptop, held = kept.offline(rows, decided, answered) or (set(), set())
+        arrived = kept.reached(rows, answered, server)
+        laptop, held = kept.offline(rows, decided, answered, server) or (set(), set())
     out = []
     for f in found:
         rid = kept.uuid_hex(f.extra[0])

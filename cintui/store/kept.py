@@ -115,11 +115,32 @@ def _branches(where: Callable[[_Source], str], tables: Iterable[str] | None = No
         f"{where(s)}" for s in chosen)
 
 
-def _in(name: str, values: Iterable[Any]) -> tuple[str, dict]:
-    """`:name0, :name1, …` and their values: a list bound alike on SQLite and PostgreSQL."""
+def on_server(rows: Rows) -> bool:
+    """Whether the store is a team server (`cintui server init`): PostgreSQL, with the
+    functions that answer what a manager's login may not read (`seen`, `reached`,
+    `offline`), and sent a list as one array (`_listed`)."""
+    return bool(rows("SELECT 1 FROM store_meta WHERE key = 'team_server'", {}))
+
+
+def _listed(name: str, values: Iterable[Any], server: bool, of: str = "text"
+           ) -> tuple[str, dict]:
+    """A list of values (each once) as SQL and its parameters: on a team server one array,
+    `CAST(:name AS text[])` (`of`: its type), one parameter however many (not thousands,
+    each named, sent and matched on its own); elsewhere one parameter each, `:name0, :name1,
+    …` (SQLite binds no arrays; a store file is read in-process)."""
     values = list(dict.fromkeys(values))
+    if server:
+        return f"CAST(:{name} AS {of}[])", {name: [str(v) for v in values]}
     return (", ".join(f":{name}{i}" for i in range(len(values))) or "NULL",
             {f"{name}{i}": v for i, v in enumerate(values)})
+
+
+def _among(name: str, values: Iterable[Any], server: bool, of: str = "text"
+          ) -> tuple[str, dict]:
+    """An operand for a column (`c.id {operand}`) and its parameters: the column among
+    `values`, `= ANY(…)` of one array on a team server, `IN (…)` elsewhere (`_listed`)."""
+    sql, params = _listed(name, values, server, of)
+    return (f"= ANY({sql})" if server else f"IN ({sql})"), params
 
 
 # The manager's list: each table's records dated after a closed episode of their child and
@@ -162,17 +183,19 @@ def _instant(value: Any) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def judged(rows: Rows, found: list[tuple]) -> list[Found]:
+def judged(rows: Rows, found: list[tuple], server: bool | None = None) -> list[Found]:
     """The records read (child, kind, day, at, who, recorded, changed, *extra) that stood after their
     case's closure that day, each (child, kind, day) once, oldest first. One query for the
-    episodes of every child among them."""
+    episodes of every child among them (`server`: whether the store is a team server, as
+    `on_server` says; None: it is asked)."""
     if not found:
         return []
-    ids, params = _in("c", (r[0] for r in found))
+    server = on_server(rows) if server is None else server
+    ids, params = _among("c", (r[0] for r in found), server, "uuid")
     episodes: dict[str, list] = {}
     for cid, referral, closure in rows(
             f"SELECT child_id, referral_date, closure_date FROM episode "
-            f"WHERE child_id IN ({ids})", params):
+            f"WHERE child_id {ids}", params):
         episodes.setdefault(str(cid), []).append(
             (_day("", referral), None if closure is None else _day("", closure)))
     out: dict[tuple, Found] = {}
@@ -188,15 +211,17 @@ def judged(rows: Rows, found: list[tuple]) -> list[Found]:
     return sorted(out.values(), key=lambda f: (f.day, order.index(f.record)))
 
 
-def decisions(rows: Rows, found: list[Found]) -> dict[str, list[tuple[str, date, datetime]]]:
+def decisions(rows: Rows, found: list[Found], server: bool | None = None
+              ) -> dict[str, list[tuple[str, date, datetime]]]:
     """Each child's decisions (its id as `uuid_hex`, made on, recorded at): one query for all
-    of them (BEX 4)."""
+    of them (BEX 4), the children's ids one array on a team server (`server`, as `judged`)."""
     if not found:
         return {}
-    ids, params = _in("c", (f.child_id for f in found))
+    server = on_server(rows) if server is None else server
+    ids, params = _among("c", (f.child_id for f in found), server, "uuid")
     out: dict[str, list] = {}
     for did, cid, made_on, at in rows(f"SELECT id, child_id, made_on, created_at FROM decision "
-                                      f"WHERE child_id IN ({ids})", params):
+                                      f"WHERE child_id {ids}", params):
         out.setdefault(str(cid), []).append((uuid_hex(did), _day("", made_on), _instant(at)))
     return out
 
@@ -223,8 +248,8 @@ def held_sql(decisions: str, records: str,
             f"LEFT JOIN r ON r.device = d.device AND r.seq < d.seq")
 
 
-def offline(rows: Rows, decided: dict[str, list], found: list[Found]
-            ) -> tuple[set[str], set[tuple[str, str]]] | None:
+def offline(rows: Rows, decided: dict[str, list], found: list[Found],
+            server: bool | None = None) -> tuple[set[str], set[tuple[str, str]]] | None:
     """Which of the decisions (`decided`, as `decisions` gives them) a manager's laptop made
     offline, and which of the records (`Found`, id first of `extra`) that laptop held when
     it made each (BEX 4): a decision made offline answers only what the laptop held then,
@@ -237,18 +262,15 @@ def offline(rows: Rows, decided: dict[str, list], found: list[Found]
     if not made or not found:
         return set(), set()
     records = sorted({uuid_hex(f.extra[0]) for f in found})
-    if rows("SELECT 1 FROM store_meta WHERE key = 'team_server'", {}):
-        if not rows("SELECT to_regprocedure('cintui_held(text[], text[])') IS NOT NULL",
-                    {})[0][0]:
-            return None
-        sql = ("SELECT decision_id, entity_id FROM cintui_held(CAST(:d AS text[]), "
-               "CAST(:r AS text[]))")  # two arrays: not a parameter per id
-        params = {"d": made, "r": records}
-    else:
-        ids, params = _in("d", made)
-        named, more = _in("r", records)
-        params.update(more)
-        sql = held_sql(f"IN ({ids})", f"IN ({named})")
+    server = on_server(rows) if server is None else server
+    if server and not rows("SELECT to_regprocedure('cintui_held(text[], text[])') IS NOT NULL",
+                           {})[0][0]:
+        return None
+    ids, params = _listed("d", made, server)
+    named, more = _listed("r", records, server)
+    params.update(more)
+    sql = (f"SELECT decision_id, entity_id FROM cintui_held({ids}, {named})" if server
+           else held_sql(f"IN ({ids})", f"IN ({named})"))
     laptop, held = set(), set()
     for did, rid in rows(sql, params):
         laptop.add(str(did))
@@ -257,8 +279,8 @@ def offline(rows: Rows, decided: dict[str, list], found: list[Found]
     return laptop, held
 
 
-def seen(rows: Rows, decided: dict[str, list], found: list[Found]
-         ) -> dict[tuple[str, str], bool] | None:
+def seen(rows: Rows, decided: dict[str, list], found: list[Found],
+         server: bool | None = None) -> dict[tuple[str, str], bool] | None:
     """Whether each decision (`decided`, as `decisions` gives them) saw each record of its
     child (`Found`, id first of `extra`), by (decision, record) id (BEX 4), where a team server can tell by
     its own transactions (store/server.py `cintui_seen`), not by any computer's clock: a
@@ -273,12 +295,13 @@ def seen(rows: Rows, decided: dict[str, list], found: list[Found]
                     for did, *_ in decided.get(str(f.child_id), ())})
     if not pairs:
         return {}
-    if not rows("SELECT 1 FROM store_meta WHERE key = 'team_server'", {}):
+    if not (on_server(rows) if server is None else server):
         return None
     if not rows("SELECT to_regprocedure('cintui_seen(text[], text[])') IS NOT NULL",
                 {})[0][0]:
         return None
-    # Two arrays, each one parameter: not one parameter per id (thousands of them).
+    # Two arrays, each one parameter, pair by pair (not `_listed`: an id comes again, in
+    # another pair): not one parameter per id (thousands of them).
     params = {"d": [did for did, _ in pairs], "r": [rid for _, rid in pairs]}
     return {(str(did), str(rid)): bool(answer) for did, rid, answer in rows(
         "SELECT decision_id, entity_id, seen FROM cintui_seen(CAST(:d AS text[]), "
@@ -311,7 +334,8 @@ def arrival(records: str, seen: Callable[[str], str] = lambda _e: "1 = 1") -> st
             f"AND ({seen('e')}) GROUP BY e.entity_id")
 
 
-def reached(rows: Rows, found: list[Found]) -> dict[str, datetime]:
+def reached(rows: Rows, found: list[Found], server: bool | None = None
+            ) -> dict[str, datetime]:
     """When each record (its id, first of `Found.extra`) reached the team server, where a
     laptop's sync brought it (`arrival`; on a team server by the server's clock, whatever
     the laptop's: store/server.py `_arrivals`), so a decision saved while the laptop was
@@ -324,14 +348,13 @@ def reached(rows: Rows, found: list[Found]) -> dict[str, datetime]:
     if not found:
         return {}
     records = sorted({_uuid(f.extra[0]).hex for f in found})
-    if rows("SELECT 1 FROM store_meta WHERE key = 'team_server'", {}):
-        if not rows("SELECT to_regprocedure('cintui_arrived(text[])') IS NOT NULL", {})[0][0]:
-            return {}  # a server set up before it: `cintui server init` again makes it
-        sql = "SELECT entity_id, arrived_at FROM cintui_arrived(CAST(:r AS text[]))"
-        params: dict = {"r": records}  # one array: not a parameter per id
-    else:
-        named, params = _in("r", records)
-        sql = arrival(f"IN ({named})")
+    server = on_server(rows) if server is None else server
+    if server and not rows("SELECT to_regprocedure('cintui_arrived(text[])') IS NOT NULL",
+                           {})[0][0]:
+        return {}  # a server set up before it: `cintui server init` again makes it
+    named, params = _listed("r", records, server)
+    sql = (f"SELECT entity_id, arrived_at FROM cintui_arrived({named})" if server
+           else arrival(f"IN ({named})"))
     return {str(rid): _instant(at) for rid, at in rows(sql, params) if at is not None}
 
 
@@ -359,8 +382,10 @@ def pushed(rows: Rows, entries: list[dict[str, Any]], actor_skipped: str) -> lis
             ids.setdefault(source.table, set()).add(uuid.UUID(e["entity_id"]))
     if not ids:
         return []
-    named, params = _in("r", sorted({i for found in ids.values() for i in found}, key=str))
-    sql = _branches(lambda s: f"WHERE {s.only} AND r.id IN ({named})", ids)
+    server = on_server(rows)
+    named, params = _among("r", sorted({i for found in ids.values() for i in found}, key=str),
+                           server, "uuid")
+    sql = _branches(lambda s: f"WHERE {s.only} AND r.id {named}", ids)
     found = []
     for rid, *row in rows(sql, params):
         found.append(tuple(row))
@@ -368,7 +393,7 @@ def pushed(rows: Rows, entries: list[dict[str, Any]], actor_skipped: str) -> lis
         if first is not None and day is not None and row[1] != first.record:
             cid, _record, _on, _at, _who, *rest = row
             found.append((cid, first.record, day, None, maker, *rest))
-    return judged(rows, found)
+    return judged(rows, found, server)
 
 
 def _after_value(change: Any) -> Any:

@@ -505,6 +505,55 @@ def test_the_children_whose_records_others_changed_are_known(demo_store):
         other.close()
 
 
+@pytest.mark.both_stores
+def test_one_look_over_many_changes_knows_every_child_and_says_the_forms_own(demo_store):
+    """screens/live.py: one person changed several children's records between two looks, in
+    rows of several kinds at once (a child's details, an addendum under a visit, someone
+    added to a child's People, a worker's name, someone added and taken off again: the rows
+    gone, their entries saying whose). The look knows every child among them, and the line
+    for a form open on each names that child's change, as a look after each change would."""
+    from datetime import UTC, datetime
+
+    from cintui.casework import cases, changes, record, visits
+    from cintui.store.engine import open_store
+    from cintui.store.models import Visit
+
+    mine, other = open_store(demo_store, None), open_store(demo_store, None)  # two processes
+    try:
+        with mine.read() as session:
+            visit, a = session.exec(select(Visit.id, Visit.child_id)
+                                    .where(Visit.status == "final")).first()
+            b, c = (x.id for x in session.exec(select(Child).where(Child.id != a)).all()[:2])
+            name = {x: f"{session.get(Child, x).first_name} {session.get(Child, x).last_name}"
+                    for x in (a, b, c)}
+        start = mine.newest_entry()
+        with other.session("sw.two") as session:
+            session.get(Child, b).known_as = "Bee"
+        with other.session("sw.two") as session:
+            visits.add_addendum(session, visit, "Seen with her brother.", actor="sw.two",
+                                now=datetime(2026, 12, 1, 9, tzinfo=UTC))
+        with other.session("sw.two") as session:
+            record.add_person(session, c, record.PersonInput(name="Rosa Quill",
+                                                            relationship="Aunt"))
+        with other.session("sw.two") as session:
+            cases.find_worker(session, "morgan.fielding").name = "Morgan Fielding-Ashe"
+        with other.session("sw.two") as session:
+            gone = record.add_person(session, b, record.PersonInput(name="Ivo Quill",
+                                                                   relationship="Uncle"))
+        with other.session("sw.two") as session:
+            record.remove_person(session, b, gone.person_id)
+        upto = mine.newest_entry()
+        assert changes.children_changed(mine, start, upto) == {a, b, c}
+        assert changes.changed(mine, start, upto, c) == (
+            f"Updated: sw.two added someone to {name[c]}'s People", {a, b, c})
+        assert changes.said(mine, start, upto, a) == \
+            f"Updated: sw.two added to a visit to {name[a]}"
+        assert changes.said(mine, start, upto) == f"Updated: sw.two changed {name[b]}'s details"
+    finally:
+        mine.close()
+        other.close()
+
+
 def test_others_between_counts_what_is_not_ours():
     from cintui.casework.changes import others_between
 
