@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import typer
 
 from cintui.cli.common import (
@@ -54,15 +52,17 @@ def policy_show(name: str, as_json: JsonOption = False) -> None:
     rows = [(key, ts.describe(), ts.anchor or "", ts.source)
             for key, ts in profile.timescales.items()]
     if as_json:
+        from cintui.domain.records import asdict
+
         _echo_json({
             "name": profile.name, "title": profile.title, "authority": profile.authority,
             "levels": list(profile.levels), "due_soon_working_days": profile.due_soon_working_days,
             "timescales": {k: {"amount": ts.amount, "unit": ts.unit, "source": ts.source,
                                "from": ts.anchor} for k, ts in profile.timescales.items()},
-            "visits": dataclasses.asdict(profile.visits),
-            "privacy": dataclasses.asdict(profile.privacy),
-            "meetings": dataclasses.asdict(profile.meetings),
-            "sync": dataclasses.asdict(profile.sync),
+            "visits": asdict(profile.visits),
+            "privacy": asdict(profile.privacy),
+            "meetings": asdict(profile.meetings),
+            "sync": asdict(profile.sync),
         })
         return
     from cintui.cli.table import Column, print_table

@@ -5,7 +5,10 @@ by name, defaults, equality, hashing, a repr, `replace`), built by msgspec's `St
 A frozen dataclass compiles six generated methods when its module is imported (~0.5 ms a
 class, 14 ms of `cintui due`'s start for the 29 on its path) and sets each field through
 `object.__setattr__` when one is made (~3 µs for a `DueItem` against ~0.2 µs): `due --json`
-makes ~3,700 for 300 children and ~60,000 for 5,000. The rest of cintui keeps dataclasses.
+makes ~3,700 for 300 children and ~60,000 for 5,000. A few classes made once but on most
+commands' path are Records too (the policy's rules, the plan checks' problems, table
+columns): their dataclass methods were compiled at every start. The rest of cintui keeps
+dataclasses.
 
 Differences from a dataclass that matter here: `dataclasses.replace`, `fields` and `asdict`
 do not apply to a `Record` (this module's `replace` takes either; `fields` and `asdict` here

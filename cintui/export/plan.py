@@ -13,7 +13,6 @@ parsed for the PDF.
 
 from __future__ import annotations
 
-import html
 import io
 import json
 import re
@@ -39,7 +38,7 @@ from cintui.domain.plan import (
     Service,
 )
 from cintui.domain.policy import Timescale
-from cintui.domain.text import counted
+from cintui.domain.text import LazyPattern, counted
 from cintui.export.files import write_private
 
 FORMAT = "cintui-plan"
@@ -307,10 +306,10 @@ def from_json(text: str) -> PlanDocument:
 # - keys (UUIDs) are in HTML comments, which a Markdown viewer hides.
 
 _MD_INLINE = {ord(c): "\\" + c for c in "\\`*_[<~"}
-_MD_ENTITY_LIKE = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
-_MD_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029]")  # \t stays; \n splits
-_MD_BLOCK_START = re.compile(r"[#>\-+=|:]|\d{1,9}[.)]")
-_MD_DECODE = re.compile(r"\\([!-/:-@\[-`{-~])|&#([0-9]{1,7});")
+_MD_ENTITY_LIKE = LazyPattern(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
+_MD_CONTROL = LazyPattern(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029]")  # \t stays; \n splits
+_MD_BLOCK_START = LazyPattern(r"[#>\-+=|:]|\d{1,9}[.)]")
+_MD_DECODE = LazyPattern(r"\\([!-/:-@\[-`{-~])|&#([0-9]{1,7});")
 _EMPTY = "—"
 
 
@@ -524,18 +523,18 @@ def _md_logical_lines(text: str) -> list[tuple[int, str]]:
     return out
 
 
-_MD_RE_FIELD = re.compile(r" *- \*\*([^*\n]+):\*\* (.*)", re.DOTALL)
-_MD_RE_VERSION = re.compile(r"(-?[0-9]+) \((.*)\)", re.DOTALL)
-_MD_RE_NEED = re.compile(r"### Need [0-9]+: [A-Za-z]+ \(([A-Z])\), (.*)", re.DOTALL)
-_MD_RE_KEY = re.compile(r" *<!-- (need|action) key: ([0-9a-f-]{36})(?:; person: ([0-9a-f-]{36}))? -->")
-_MD_RE_ACTION = re.compile(r"[0-9]+\. (.*)", re.DOTALL)
-_MD_RE_RATING = re.compile(r"- \*\*([0-9]{1,2}) ([A-Z][a-z]+) (-?[0-9]+): [A-Za-z]+ \(([A-Z])\)"
-                           r"\*\*, (?:first rating|was [A-Za-z]+ \(([A-Z])\))")
-_MD_RE_SERVICE = re.compile(r"- \*\*(.*?)(?::\*\* (.*)|\*\*)", re.DOTALL)
-_MD_RE_HEADER = re.compile(rf"<!-- {FORMAT} format ([0-9]+)(?:; version id: ([0-9a-f-]{{36}}))? -->")
-_MD_RE_EVIDENCE = re.compile(r"\*\*Evidence:\*\* (.*)", re.DOTALL)
-_MD_RE_GCP2 = re.compile(r"\*\*Graded Care Profile 2, (\d{1,2}) (\w+) (\d+) \((.*)\):\*\* "
-                         r"(.*) \(1 best care, 5 poorest\)", re.DOTALL)
+_MD_RE_FIELD = LazyPattern(r" *- \*\*([^*\n]+):\*\* (.*)", re.DOTALL)
+_MD_RE_VERSION = LazyPattern(r"(-?[0-9]+) \((.*)\)", re.DOTALL)
+_MD_RE_NEED = LazyPattern(r"### Need [0-9]+: [A-Za-z]+ \(([A-Z])\), (.*)", re.DOTALL)
+_MD_RE_KEY = LazyPattern(r" *<!-- (need|action) key: ([0-9a-f-]{36})(?:; person: ([0-9a-f-]{36}))? -->")
+_MD_RE_ACTION = LazyPattern(r"[0-9]+\. (.*)", re.DOTALL)
+_MD_RE_RATING = LazyPattern(r"- \*\*([0-9]{1,2}) ([A-Z][a-z]+) (-?[0-9]+): [A-Za-z]+ \(([A-Z])\)"
+                            r"\*\*, (?:first rating|was [A-Za-z]+ \(([A-Z])\))")
+_MD_RE_SERVICE = LazyPattern(r"- \*\*(.*?)(?::\*\* (.*)|\*\*)", re.DOTALL)
+_MD_RE_HEADER = LazyPattern(rf"<!-- {FORMAT} format ([0-9]+)(?:; version id: ([0-9a-f-]{{36}}))? -->")
+_MD_RE_EVIDENCE = LazyPattern(r"\*\*Evidence:\*\* (.*)", re.DOTALL)
+_MD_RE_GCP2 = LazyPattern(r"\*\*Graded Care Profile 2, (\d{1,2}) (\w+) (\d+) \((.*)\):\*\* "
+                          r"(.*) \(1 best care, 5 poorest\)", re.DOTALL)
 
 
 def _md_date(raw: str) -> date | None:
@@ -720,6 +719,7 @@ _HTML_STYLE = (
 
 def to_html(doc: PlanDocument) -> str:
     """One self-contained page (no scripts, nothing fetched), every value escaped."""
+    import html  # here: its entities' table is ~1 ms of every `plan show`'s start
 
     def e(text: str) -> str:
         return html.escape(family_text(text))
@@ -949,7 +949,7 @@ def _docx_widths(table, widths_mm: tuple[int, ...]) -> None:
 
 
 # XML 1.0 cannot hold most control characters; Word would refuse the file.
-_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_ILLEGAL = LazyPattern(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _docx_text(text: str) -> str:

@@ -174,6 +174,29 @@ def test_due_loads_no_plan_rules(sqlite_demo_store):
     assert "cintui.domain.plan" not in modules
 
 
+@pytest.mark.parametrize("args", [["due", "--json"], ["plan", "show", "DEMO00001"]])
+def test_reading_a_timescale_builds_no_dataclass_for_the_policy(sqlite_demo_store, args):
+    """The policy's rules and profile are Records: as frozen dataclasses they compiled their
+    generated methods each time `due` or `plan show` started (~3 ms). `Timescale` stays one
+    (plan documents write it out by its fields)."""
+    code = ("import dataclasses, sys\nsys.argv = ['cintui', *sys.argv[1:]]\nbuilt = []\n"
+            "make = dataclasses._process_class\n"
+            "def counted(cls, *a, **k):\n    built.append(f'{cls.__module__}.{cls.__name__}')\n"
+            "    return make(cls, *a, **k)\n"
+            "dataclasses._process_class = counted\n"
+            "from cintui.__main__ import main\ntry:\n    main()\n"
+            "finally:\n    print('BUILT', ' '.join(built))")
+    done = subprocess.run([sys.executable, "-c", code, *args, "--db", str(sqlite_demo_store),
+                           "--today", TODAY.isoformat()],
+                          capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    out, _, built = done.stdout.rpartition("BUILT ")
+    assert done.returncode == 0, done.stderr
+    assert "Due for" in out or '"counts"' in out or "plan version" in out
+    assert "cintui.domain.policy.Timescale" in built.split()  # the hook saw the module load
+    assert {b for b in built.split() if b.startswith("cintui.domain.policy.")} == {
+        "cintui.domain.policy.Timescale"}
+
+
 def test_a_command_still_collects_its_own_garbage(sqlite_demo_store):
     """The command line loads with the collector paused (what it loads lives as long as the
     process), and turns it back on before the command runs: an export or import of

@@ -249,7 +249,7 @@ def test_no_unknown_unit_is_accepted(unit):
 
 def test_profile_fields_are_the_documented_ones():
     """The TUI, CLI and exports read these names."""
-    assert set(PolicyProfile.__dataclass_fields__) == {
+    assert set(PolicyProfile.__struct_fields__) == {
         "name", "title", "authority", "timescales", "due_soon_working_days", "levels",
         "services", "visits", "privacy", "meetings", "sync", "origin",  # sync: issue 19
         "disability_service",  # WAR 4.4.1

@@ -8,7 +8,6 @@ working days of the CIN plan start."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -16,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cintui.domain.policy import Timescale
+from cintui.domain.records import replace
 from cintui.domain.reports import (
     DURATION_BANDS,
     REREFERRAL_BANDS,
