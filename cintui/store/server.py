@@ -692,7 +692,8 @@ def _seen_order(conn: Connection, server: ServerInfo) -> None:
       still in flight (a laptop's push not yet committed) had not, whatever the clocks say;
     - `device_pull`: what had committed when a laptop last pulled from the server
       (`store.sync.run`), after its chain up to `seq` had arrived: a decision that laptop
-      then made offline saw no later change another laptop brought;
+      then made offline saw no later change another laptop brought, nor one made on the
+      server itself (its audit entry's transaction, `audit_log.txid`);
     - `seen_order`: that these are this database's history, not a dump's (`relid`).
 
     `cintui_seen` answers, for decisions and records, whether each decision saw each record,
