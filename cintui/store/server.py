@@ -801,12 +801,17 @@ def _seen_sql(brought) -> str:
                f"ON a.device = e.device AND a.seq = e.seq "
                f"WHERE e.entity_id = ANY(records) AND e.actor <> '{SYNC_ACTOR}' "
                f"AND {brought('e')} AND ({_seen('e')})")
-    # The server's own changes: no device, no arrival (`brought` in `f` is a laptop's).
-    online = (f"SELECT a.entity_id AS rid, NULL::text AS device, NULL::bigint AS seq, "
-              f"NULL::timestamptz AS arrived_at, a.txid::text::xid8 AS xact "
-              f"FROM audit_log a WHERE a.entity_id = ANY(records) AND a.txid IS NOT NULL "
-              f"AND {brought('a')} AND ({_seen('a')}) AND NOT EXISTS (SELECT 1 "
-              f"FROM entry_arrival x WHERE x.xact = a.txid::text::xid8)")
+    # The server's own changes that a decision had not seen (not committed when it was
+    # saved, or when its laptop last pulled): no device, no arrival (`brought` in `f` is a
+    # laptop's). One every decision saw answers nothing (most of them, long committed): the
+    # pushes and row security are asked of the others only.
+    online = ("SELECT DISTINCT o.entity_id AS rid, NULL::text AS device, NULL::bigint AS seq, "
+              "NULL::timestamptz AS arrived_at, o.xact FROM o "
+              "JOIN p ON p.rid = o.entity_id JOIN d ON d.did = p.did "
+              "WHERE NOT coalesce(pg_visible_in_snapshot(o.xact, CASE WHEN d.device IS NULL "
+              "THEN d.snap ELSE d.pulled END), true) "
+              "AND NOT EXISTS (SELECT 1 FROM entry_arrival x WHERE x.xact = o.xact) "
+              f"AND ({_seen('o')})")
     made_here = ("SELECT k.entity_id AS rid, k.txid::text::xid8 AS xact FROM ("
                  "SELECT tbl AS entity, row_id AS entity_id, txid FROM data_change "
                  "WHERE op = 'insert' AND row_id = ANY(records)) AS k "
@@ -832,6 +837,9 @@ def _seen_sql(brought) -> str:
           SELECT e.device, e.entity_id AS rid, min(e.seq) AS first FROM device_entry e
           WHERE e.entity_id = ANY(records) AND e.device IN (SELECT l.device FROM l)
             AND {brought('e')} GROUP BY e.device, e.entity_id),
+        o AS MATERIALIZED (  -- the server's audit entries that brought each record
+          SELECT a.entity, a.entity_id, a.txid::text::xid8 AS xact FROM audit_log a
+          WHERE a.entity_id = ANY(records) AND a.txid IS NOT NULL AND {brought('a')}),
         -- What brought each record: each laptop's entry, and each change made on the server.
         b AS MATERIALIZED ({entries} UNION ALL {online}),
         c AS MATERIALIZED ({made_here}),
