@@ -12,7 +12,10 @@ kept after a closure brought by one laptop's insert (a meeting's holding by an u
 and copied into two other laptops' chains by their sync, the rest other changes; a decision
 saved on the server (`decision_snapshot`) for each child whose casework waits, one in four
 of them made offline on a manager's laptop (its chain's insert, and that laptop's pulls:
-`device_pull`). Read as a manager's login, as the team view and `cintui team waiting` do.
+`device_pull`). The server's own audit entries carry the transaction that wrote them
+(`audit_log.txid`), as on a server running since init: `cintui_seen` reads those about the
+records as changes made on the server itself. Read as a manager's login, as the team view and
+`cintui team waiting` do.
 
 Prints the median of `--runs` reads of each question the list asks (`kept.judged`, the
 children's episodes; `kept.decisions`, their decisions; `kept.seen`, i.e.
@@ -121,6 +124,13 @@ def build(url: str, children: int, entries: int, folder: Path) -> str:
             SELECT device, row_number() OVER (PARTITION BY device ORDER BY ord), now(), actor,
                    action, entity, entity_id, changes, repeat('0', 64), repeat('0', 64), now()
             FROM chain""")
+        # The server's own audit entries carry the transaction that wrote them, as on a
+        # server running since `cintui server init` (the demo wrote them before it):
+        # `cintui_seen` reads those about the records as changes made on the server itself.
+        conn.execute("ALTER TABLE audit_log DISABLE TRIGGER USER")  # append-only otherwise
+        conn.execute("UPDATE audit_log SET txid = txid_current()")
+        conn.execute("ALTER TABLE audit_log ENABLE TRIGGER USER")
+        conn.commit()  # long committed when the decisions below are saved
         # A decision saved on the server for each child whose casework waits (its newest
         # episode closed), one in four made offline on the manager's laptop after it pulled.
         conn.execute("CREATE TEMP TABLE waits AS SELECT child_id FROM closed")
@@ -143,10 +153,13 @@ def build(url: str, children: int, entries: int, folder: Path) -> str:
                               "(SELECT count(*) FROM entry_arrival), "
                               "(SELECT count(*) FROM decision), "
                               "(SELECT count(*) FROM decision_snapshot), "
-                              "(SELECT count(*) FROM child)").fetchone()
+                              "(SELECT count(*) FROM child), "
+                              "(SELECT count(*) FROM audit_log WHERE txid IS NOT NULL)"
+                              ).fetchone()
     print(f"server: {counts[4]} children, {counts[2]} decisions ({counts[3]} saved since init), "
           f"{counts[0]} laptop entries ({counts[1]} with their arrival), {made} records of "
-          f"kinds kept after a closure")
+          f"kinds kept after a closure ({counts[5]} server audit entries with their "
+          f"transaction)")
     return login
 
 

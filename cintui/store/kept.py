@@ -285,9 +285,9 @@ def seen(rows: Rows, decided: dict[str, list], found: list[Found],
     child (`Found`, id first of `extra`), by (decision, record) id (BEX 4), where a team server can tell by
     its own transactions (store/server.py `cintui_seen`), not by any computer's clock: a
     decision saved on the server saw what had committed when it was saved (not a laptop's
-    push still arriving); one a manager's laptop made offline, what that laptop held then,
-    in the order of its chain, and not a change another laptop brought that it had not
-    pulled. A pair it cannot tell (a record made on the server, before `cintui server
+    push still arriving, nor a change made on the server after it); one a manager's laptop
+    made offline, what that laptop held then, in the order of its chain, and not a change
+    another laptop brought, or one made on the server itself, that it had not pulled. A pair it cannot tell (a record made on the server, before `cintui server
     init` ran again) is not there: its times stand. None where the store cannot tell at all
     (a store file, a plain PostgreSQL store, a server set up before it): `reached` and
     `offline` judge. One query elsewhere, three on a team server, however many."""

@@ -692,7 +692,8 @@ def _seen_order(conn: Connection, server: ServerInfo) -> None:
       still in flight (a laptop's push not yet committed) had not, whatever the clocks say;
     - `device_pull`: what had committed when a laptop last pulled from the server
       (`store.sync.run`), after its chain up to `seq` had arrived: a decision that laptop
-      then made offline saw no later change another laptop brought;
+      then made offline saw no later change another laptop brought, nor one made on the
+      server itself (its audit entry's transaction, `audit_log.txid`);
     - `seen_order`: that these are this database's history, not a dump's (`relid`).
 
     `cintui_seen` answers, for decisions and records, whether each decision saw each record,
@@ -710,6 +711,8 @@ def _seen_order(conn: Connection, server: ServerInfo) -> None:
         ex(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
         ex(f"REVOKE ALL ON {table} FROM PUBLIC")
         ex(f"GRANT SELECT ON {table} TO {audit}")
+    # Whether a change on the server was a laptop's push (`cintui_seen`: one probe each).
+    ex("CREATE INDEX IF NOT EXISTS ix_entry_arrival_xact ON entry_arrival (xact)")
     # Transaction ids are this database's own history: restored from a dump (pg_restore,
     # into this cluster or another, whose counter may be behind), what was kept is not
     # comparable with what comes after. The table's own id, kept in it, tells: a restore
@@ -778,20 +781,37 @@ def _seen_sql(brought) -> str:
     - one a manager's laptop made offline (its own chain's insert): the laptop held the
       record then (its chain brought it before the decision, as `store.kept.held_sql`),
       and no change brought it since that the laptop had not: one of its own made after
-      the decision, or another laptop's that had not committed when it last pulled;
-    - one saved on the server: every entry that brought the record (`store.kept.arrival`)
-      had committed when it was saved; a record made on the server itself, its insert;
+      the decision, another laptop's, or one made on the server itself, that had not
+      committed when it last pulled;
+    - one saved on the server: every change that brought the record had committed when it
+      was saved: each laptop entry (`store.kept.arrival`) and each change made on the
+      server itself; a record made on the server itself, its insert too;
     - one saved before `cintui server init` ran again (no snapshot): its own time against
       the record's arrival, as before; no arrival either: no answer (its time stands).
 
-    An entry that arrived before that init (no transaction kept) had committed before any
-    snapshot kept since. Restored from a dump (`ours` false until init runs again): no
-    snapshot is taken as kept, so all goes by the times, as before."""
+    A change made on the server itself is its audit entry there (`audit_log`, stamped with
+    its transaction by the server's trigger) that brought the record as it stands (`brought`:
+    a meeting recorded held online, a visit's day moved), unless its transaction was a
+    laptop's push (`entry_arrival`: that laptop's own entries judge it). An entry that
+    arrived before that init (no transaction kept) had committed before any snapshot kept
+    since. Restored from a dump (`ours` false until init runs again): no snapshot is taken
+    as kept, so all goes by the times, as before."""
     entries = (f"SELECT e.entity_id AS rid, e.device, e.seq, e.arrived_at, a.xact "
                f"FROM device_entry e LEFT JOIN entry_arrival a "
                f"ON a.device = e.device AND a.seq = e.seq "
                f"WHERE e.entity_id = ANY(records) AND e.actor <> '{SYNC_ACTOR}' "
                f"AND {brought('e')} AND ({_seen('e')})")
+    # The server's own changes that a decision had not seen (not committed when it was
+    # saved, or when its laptop last pulled): no device, no arrival (`brought` in `f` is a
+    # laptop's). One every decision saw answers nothing (most of them, long committed): the
+    # pushes and row security are asked of the others only.
+    online = ("SELECT DISTINCT o.entity_id AS rid, NULL::text AS device, NULL::bigint AS seq, "
+              "NULL::timestamptz AS arrived_at, o.xact FROM o "
+              "JOIN p ON p.rid = o.entity_id JOIN d ON d.did = p.did "
+              "WHERE NOT coalesce(pg_visible_in_snapshot(o.xact, CASE WHEN d.device IS NULL "
+              "THEN d.snap ELSE d.pulled END), true) "
+              "AND NOT EXISTS (SELECT 1 FROM entry_arrival x WHERE x.xact = o.xact) "
+              f"AND ({_seen('o')})")
     made_here = ("SELECT k.entity_id AS rid, k.txid::text::xid8 AS xact FROM ("
                  "SELECT tbl AS entity, row_id AS entity_id, txid FROM data_change "
                  "WHERE op = 'insert' AND row_id = ANY(records)) AS k "
@@ -817,12 +837,17 @@ def _seen_sql(brought) -> str:
           SELECT e.device, e.entity_id AS rid, min(e.seq) AS first FROM device_entry e
           WHERE e.entity_id = ANY(records) AND e.device IN (SELECT l.device FROM l)
             AND {brought('e')} GROUP BY e.device, e.entity_id),
-        b AS MATERIALIZED ({entries}),
+        o AS MATERIALIZED (  -- the server's audit entries that brought each record
+          SELECT a.entity, a.entity_id, a.txid::text::xid8 AS xact FROM audit_log a
+          WHERE a.entity_id = ANY(records) AND a.txid IS NOT NULL AND {brought('a')}),
+        -- What brought each record: each laptop's entry, and each change made on the server.
+        b AS MATERIALIZED ({entries} UNION ALL {online}),
         c AS MATERIALIZED ({made_here}),
         -- Each pair beside each entry of its record (one join, not a scan per pair).
         f AS (
           SELECT p.did, p.rid, d.device IS NOT NULL AS laptop, d.snap IS NOT NULL AS snapped,
-                 d.at, b.rid IS NOT NULL AS brought, c.rid IS NOT NULL AS here,
+                 d.at, b.device IS NOT NULL AS brought, c.rid IS NOT NULL AS here,
+                 b.rid IS NOT NULL AND b.device IS NULL AS online,
                  h.first < d.seq AS held,
                  CASE WHEN b.device = d.device THEN b.seq > d.seq
                       ELSE NOT coalesce(pg_visible_in_snapshot(b.xact, d.pulled), true)
@@ -836,12 +861,12 @@ def _seen_sql(brought) -> str:
         SELECT f.did, CAST(f.rid AS text), CASE
           WHEN f.laptop THEN coalesce(bool_or(f.held), false)
                              AND NOT coalesce(bool_or(f.after), false)
-          WHEN f.snapped THEN CASE WHEN bool_or(f.brought) THEN bool_and(f.committed)
-                                   ELSE bool_and(f.inserted) END
+          WHEN f.snapped THEN bool_and(f.committed)
+                              AND (bool_or(f.brought) OR coalesce(bool_and(f.inserted), true))
           ELSE CASE WHEN bool_or(f.brought) THEN f.at >= max(f.arrived_at) END
         END
         FROM f GROUP BY f.did, f.rid, f.laptop, f.snapped, f.at
-        HAVING bool_or(f.brought) OR bool_or(f.here)"""
+        HAVING bool_or(f.brought) OR bool_or(f.here) OR bool_or(f.online)"""
 
 
 def _seen(e: str) -> str:

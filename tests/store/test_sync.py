@@ -1474,6 +1474,162 @@ def test_bex_4_a_change_another_laptop_made_waits_again_after_an_offline_decisio
     assert waiting_after_closure(team, cli) == [("meeting_held", "2026-12-01")]
 
 
+def decide_offline(team: Team, cli, path: Path) -> None:
+    """On Tom's laptop at `path`, offline: his decision on Nell, the case closing (BEX 4)."""
+    decided = cli("decision", "add", team.child, "--kind", "case_direction", "--decision",
+                  "The case closes as of 27 Nov", "--rationale", "The family moved away",
+                  "--db", path, "--today", TODAY.isoformat())
+    assert decided.code == 0, decided.err
+
+
+def waiting_words(team: Team, cli) -> list[tuple[str, str, str]]:
+    """What waits on Tom's list for Nell after her case's closure, in its words."""
+    listed = cli("team", "waiting", "--db", server_url(team, team.manager), "--json",
+                 "--today", TODAY.isoformat())
+    assert listed.code == 0, listed.err
+    return sorted((w["record"], w["on"], w["what"]) for w in json.loads(listed.out)["waiting"]
+                  if w["child"] == team.child and w["waiting_for"] == "after_closure")
+
+
+MEETING_HELD = ("meeting_held", "2026-12-01",
+                "decide on a meeting held after the closure (BEX 3)")
+
+
+@pytest.mark.parametrize("first", ["online", "tom"], ids=["online-first", "tom-first"])
+def test_bex_4_a_change_made_on_the_server_waits_again_after_an_offline_decision(
+        team, laptops, cli, first):
+    """BEX 4, TRA: Amira books Nell's CIN meeting for 1 Dec and syncs; Tom's laptop then
+    holds the booking. Offline, Tom decides Nell's case closes as of 27 Nov: his laptop held
+    the meeting booked. Amira, at her desk, records the meeting held on the team server
+    itself (online, no laptop, the case still open there); the closure is then recorded on
+    the server as of 27 Nov. Whether Tom's laptop syncs before her change or after it, the
+    meeting held waits on his list, in the words a laptop's change has: his decision
+    answered the booking, not the meeting held. Only a laptop's change made a record wait
+    again; one made on the server after the version his laptop had counted as seen."""
+    amira = laptops(team.worker)
+    meeting_booked_for_nell(team, cli, amira)
+    sync_now(amira, team, team.worker)
+    tom = laptops(team.manager)  # pulls the booking
+    decide_offline(team, cli, tom)
+    if first == "tom":
+        sync_now(tom, team, team.manager)
+    meeting_held_for_nell(team, cli, server_url(team, team.worker))  # online, on the server
+    closed_on_the_server(team)  # as of 27 Nov (RC1)
+    if first == "online":
+        sync_now(tom, team, team.manager)
+    assert waiting_words(team, cli) == [MEETING_HELD]
+    # Amira's laptop, syncing after, brings nothing anew: the holding was the server's.
+    sync_now(amira, team, team.worker)
+    assert waiting_words(team, cli) == [MEETING_HELD]
+    # A decision Tom saves after it (here on the server) answers it.
+    decide_on_the_server(team, cli, "The case stays closed; the meeting is kept on record")
+    assert waiting_words(team, cli) == []
+
+
+def test_bex_4_a_change_made_on_the_server_before_the_laptop_pulled_it_is_answered_offline(
+        team, laptops, cli):
+    """BEX 4, TRA, the converse: Amira records Nell's meeting held on the team server itself
+    before Tom's laptop pulls; his laptop then holds the meeting held, and his offline
+    decision answers it. The minutes sent, recorded on the server after his pull, do not
+    bring the meeting anew (what brings it is the holding, not what follows), so nothing
+    waits."""
+    amira = laptops(team.worker)
+    meeting_booked_for_nell(team, cli, amira)
+    sync_now(amira, team, team.worker)
+    meeting_held_for_nell(team, cli, server_url(team, team.worker))  # online, on the server
+    tom = laptops(team.manager)  # pulls the meeting held
+    decide_offline(team, cli, tom)
+    sent = cli("meeting", "sent", team.child, "--to", "everyone", "--db",
+               server_url(team, team.worker), "--today", TODAY.isoformat())
+    assert sent.code == 0, sent.err  # on the server, after his pull
+    closed_on_the_server(team)  # as of 27 Nov (RC1)
+    sync_now(tom, team, team.manager)
+    assert waiting_words(team, cli) == []
+
+
+def test_bex_4_a_change_made_on_the_server_after_a_decision_saved_there_waits_again(
+        team, laptops, cli):
+    """BEX 4, TRA: the same for a decision Tom saves on the team server itself. Amira's
+    laptop brought the booking; Tom decides online; Amira then records the meeting held,
+    online too; the closure is recorded as of 27 Nov. The meeting held waits: it committed
+    after his decision (the server's order), which had seen only the booking."""
+    amira = laptops(team.worker)
+    meeting_booked_for_nell(team, cli, amira)
+    sync_now(amira, team, team.worker)
+    decide_on_the_server(team, cli, "The case closes as of 27 Nov")
+    meeting_held_for_nell(team, cli, server_url(team, team.worker))  # online, after it
+    closed_on_the_server(team)  # as of 27 Nov (RC1)
+    assert waiting_words(team, cli) == [MEETING_HELD]
+
+
+def test_bex_4_every_kind_changed_on_the_server_after_an_offline_decision_waits_again(
+        team, laptops, cli):
+    """BEX 4, TRA, each kind the manager's list keeps after a closure that the app changes:
+    Tom records for Nell on the team server (online, 1 Dec) a supervision, a GCP2, a danger
+    statement and its safety goal, a scaling, an FGC referral, a short break and a direct
+    payment, and books her CIN meeting for 1 Dec; his laptop then pulls them all and,
+    offline, he decides her case closes as of 27 Nov, and syncs. Then, on the server, Amira
+    records the meeting held and the FGC held, moves the short break's and the direct
+    payment's start to 2 Dec, and records a visit on 2 Dec; the closure is recorded there as
+    of 27 Nov. What his laptop held as it stands is answered; each record changed (or made)
+    on the server after his laptop's pull waits, in its own words, as a laptop's change
+    would make it (the meeting held, the FGC held and the two starts counted as seen)."""
+    plan_started(team)  # an FGC held joins the CIN plan (BEX 2)
+    online = ("--db", server_url(team, team.manager), "--today", TODAY.isoformat())
+    for args in (
+            ("person", "add", team.child, "--name", "Rose Quill", "--relationship", "Mother",
+             "--pr", "--lives-with"),
+            ("child", "consent", team.child, "--decision", "given", "--scope", "meeting",
+             "--person", "Rose Quill", "--on", "2026-11-20"),
+            ("child", "circumstances", team.child, "--disability", "AUT"),
+            ("short-break", "add", team.child, "--provider", "Oak House", "--type", "day",
+             "--hours", "6", "--start", "2026-12-01"),
+            ("direct-payment", "add", team.child, "--amount", "120", "--managed-by",
+             "Rose Quill", "--start", "2026-12-01"),
+            ("supervision", "record", "--child", team.child, "--present", "Tom, Amira",
+             "--discussion", "Nell's plan", "--decisions", "Carry on", "--by", team.manager,
+             "--on", "2026-12-01"),
+            ("gcp2", "record", team.child, "--assessor", "Amira", "--physical", "2",
+             "--safety", "2", "--love", "2", "--esteem", "2", "--summary", "Good enough",
+             "--on", "2026-12-01"),
+            ("sos", "danger", team.child, "Nell may be left alone at night", "--on",
+             "2026-12-01"),
+            ("sos", "goal", team.child, "An adult is home with Nell every night",
+             "--danger", "1", "--on", "2026-12-01"),
+            ("sos", "scale", team.child, "--score", "Mum | mother | 6 | Better nights",
+             "--on", "2026-12-01"),
+            ("fgc", "refer", team.child, "--coordinator", "Jo Bright", "--on", "2026-12-01")):
+        done = cli(*args, *online)
+        assert done.code == 0, (args, done.err)
+    booked = cli("meeting", "schedule", team.child, "--kind", "initial", "--at",
+                 "2026-12-01 16:00", "--venue", "Family home", "--chair", "Tom Hale",
+                 *online[:2], "--today", "2026-11-24")  # booked ahead
+    assert booked.code == 0, booked.err
+    tom = laptops(team.manager)  # pulls them all
+    decide_offline(team, cli, tom)
+    sync_now(tom, team, team.manager)
+    amira, today = ("--db", server_url(team, team.worker)), ("--today", TODAY.isoformat())
+    meeting_held_for_nell(team, cli, server_url(team, team.worker))
+    for args in (
+            ("fgc", "held", team.child, "--family-plan", "Gran has Nell on Fridays",
+             "--action", "Gran has Nell on Fridays | Gran | 2026-12-18", "--on", "2026-12-01",
+             *today),
+            ("short-break", "edit", team.child, "--start", "2026-12-02"),
+            ("direct-payment", "edit", team.child, "--start", "2026-12-02"),
+            ("visit", "record", team.child, "--at", "2026-12-02 10:00", "--purpose",
+             "Check on Nell", "--analysis", "Nell seen alone", *today)):
+        done = cli(*args, *amira)
+        assert done.code == 0, (args, done.err)
+    closed_on_the_server(team)  # as of 27 Nov (RC1)
+    assert waiting_words(team, cli) == sorted([
+        MEETING_HELD,
+        ("fgc_held", "2026-12-01", "decide on an FGC held after the closure (BEX 3)"),
+        ("short_break", "2026-12-02", "decide on a short break after the closure (BEX 3)"),
+        ("direct_payment", "2026-12-02",
+         "decide on a direct payment after the closure (BEX 3)"),
+        ("visit", "2026-12-02", "decide on a visit after the closure (BEX 3)")])
+
+
 def plan_started(team: Team) -> None:
     """On the team server: Nell's referral, her assessment authorised with a CIN plan as its
     outcome, and the plan started by Tom (TRA), as of mid-November."""
