@@ -631,3 +631,27 @@ def test_a_packs_booker_without_a_day_or_of_the_wrong_kind_bex_4(cli, demo_store
     file.write_text(json.dumps(pack))
     assert run(cli, receiving, "import", "transfer-pack", tmp_path / "pack").code == 0
     assert set(bookers(cli, receiving, ref).values()) == {(None, None)}
+
+
+def test_consent_to_share_with_another_authority_is_said_to_be_for_a_move_bex_4(
+        cli, demo_store, ref):
+    """BEX 4: the parents' permission to share with the receiving authority is sought when
+    the child moves. Recorded with no transfer under way, `child consent --scope transfer`
+    says so and how the move is recorded (as the consent tab shows it only with one); with
+    a transfer recorded, it says nothing more."""
+    before = run(cli, demo_store, "child", "consent", ref, "--scope", "transfer",
+                 "--decision", "given")
+    assert before.code == 0, before.err
+    first, note = before.out.splitlines()
+    assert first.startswith(f"Consent recorded for {ref}: ") and "Transfer to another" in first
+    assert note == (
+        f"No transfer to another authority is recorded for {ref}: consent to share records "
+        "with another authority is sought when the child moves to another authority (BEX 4); "
+        f"`cintui transfer record {ref}` records the move and the permission to share its "
+        "pack needs")
+    ok(cli, demo_store, "transfer", "record", ref, "--to", "Exampleshire County Council",
+       "--move-date", "2026-11-16", "--on", "2026-11-16")
+    after = run(cli, demo_store, "child", "consent", ref, "--scope", "transfer",
+                "--decision", "given")
+    assert after.code == 0, after.err
+    assert len(after.out.splitlines()) == 1
