@@ -23,7 +23,7 @@ from cintui.domain.calendar import (
     england_calendar,
     from_england_time,
 )
-from cintui.domain.child import age_years
+from cintui.domain.child import age_years, comes_of_age
 from cintui.domain.consent import YOUNG_PERSON_AGE
 from cintui.domain.dates import day_long
 from cintui.domain.meeting import (
@@ -73,6 +73,12 @@ ACTOR = "demo"
 VISIT_SEED = 2_000_029  # visit records draw apart (seed + this): the rest stays as it was
 MEETING_SEED = 3_000_017  # so do the meeting records
 CLOSED_SEED = 6_000_007  # and the visits of a child whose case closed, up to the closure
+# WIR 2.1: of every 16 young people of 16 or 17 whose parent consented, in the order they
+# are made, those still to be asked for their own consent to share information (2), and
+# to the CIN service as well (1); the rest have given theirs. Counted, not drawn, so even a
+# small demo shows both on the consent tab, as a team that asks would see it.
+OWN_SHARING_OUTSTANDING = (1, 9)
+OWN_SERVICE_OUTSTANDING = (3,)
 MEETING_VENUES = ("Family home", "North Primary School", "Children's centre", "Council office",
                   "Online (Teams)")
 MEETING_UPDATES = (
@@ -474,6 +480,7 @@ class _Builder:
         self.levels = levels or ("Child in need (s17)",)
         self.out = DemoCounts()
         self.n_child = 0
+        self.young_people = 0  # 16-17-year-olds given their own consent (`own_consents`)
         self.stamp = datetime.combine(today, time(8), tzinfo=UTC)
         self.held: dict = {}  # child id -> meetings held, oldest first
         self.links: dict = {}  # child id -> [(person, relationship, lives with the child)]
@@ -664,14 +671,31 @@ class _Builder:
             self.add(Consent, child_id=child.id, person_id=mother.id, scope=scope,
                              decision="given", decided_on=when, method="written")
         if child.dob and age_years(child.dob, self.today) >= YOUNG_PERSON_AGE:
-            # WIR 2.1, 2.3: a young person of 16 or 17 consents to meetings too (no draw
-            # from `rng`, so the rest of the demo is as before).
-            self.add(Consent, child_id=child.id, person_id=None, scope="meeting",
-                     decision="given", decided_on=when, method="verbal")
+            self.own_consents(child, when)
         if roll > 0.95:
             self.add(Consent, child_id=child.id, person_id=mother.id, scope="information_sharing",
                              decision="withdrawn", decided_on=when + timedelta(days=10),
                              method="verbal")
+
+    def own_consents(self, child: Child, when: date) -> None:
+        """WIR 2.1, 2.3: a young person of 16 or 17 consents for themselves as well as a
+        parent, to the CIN service, to sharing information and to CIN meetings. Most have,
+        on the day their parent did (or on their sixteenth birthday, if that came after); a
+        few are still to be asked to share information (OWN_SHARING_OUTSTANDING), or to the
+        service as well (OWN_SERVICE_OUTSTANDING), having agreed to the meetings. Nothing is
+        drawn from `rng`, so the rest of the demo stays as it was."""
+        turn = self.young_people % 16
+        self.young_people += 1
+        if turn in OWN_SERVICE_OUTSTANDING:
+            scopes: tuple[str, ...] = ("meeting",)
+        elif turn in OWN_SHARING_OUTSTANDING:
+            scopes = ("service", "meeting")
+        else:
+            scopes = ("service", "information_sharing", "meeting")
+        on = max(when, comes_of_age(child.dob, YOUNG_PERSON_AGE))
+        for scope in scopes:
+            self.add(Consent, child_id=child.id, person_id=None, scope=scope,
+                     decision="given", decided_on=on, method="verbal")
 
     # -------------------------------------------------------------- histories
     def history(self, child: Child, scenario: str) -> None:

@@ -40,7 +40,7 @@ from cintui.domain.consent import (
     own_needed,
     own_needed_reason,
     scope_to_record,
-    scope_word,
+    scopes_shown,
     service_flags_said,
 )
 from cintui.domain.dates import day_short, day_words
@@ -483,11 +483,12 @@ class ChildScreen(KeysAsRead, Screen):
     def _show_consent(self, rec: record.ChildRecord) -> None:
         status = Text()
         status.append("Consent (WAR 4.2, WIR 2.1-2.2, BEX 4): ", style="bold")
-        for scope, state in rec.consent.status.items():
+        # WIR 2.1: a parent's given, a young person's own not: "needs Alfie (16) too"; BEX 4:
+        # a transfer's permission to share only while one is recorded (`scopes_shown`)
+        for scope, word, state in scopes_shown(rec.consent, rec.first_name, rec.age,
+                                               rec.transfer):
             status.append(f"{SCOPE_LABELS[scope]} ")
-            # WIR 2.1: a parent's given, a young person's own not: "needs Alfie (16) too"
-            status.append(scope_word(rec.consent, scope, rec.first_name, rec.age),
-                          style=CONSENT_STYLES[state])
+            status.append(word, style=CONSENT_STYLES[state])
             status.append("   ")
         # WAR 4.2: before a CIN service began, "needed before support starts", as the
         # due list and the caseload say it; once it began, "No valid consent".

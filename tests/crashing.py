@@ -24,6 +24,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.pipes import line_within
+
 TODAY = "2026-11-23"
 PASSPHRASE = "correct horse battery staple"
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,7 +63,8 @@ def kill_after_typing(script_text: str, store, folder: Path, stored, *args,
     the app had saved as it was typed, and the caller checks the kill lost or half-wrote
     none of it. Waiting for the store, not a fixed time: a busy machine's autosave (a timer,
     then a write that may wait for a lock) once took longer than the 2.5 s this slept.
-    Fails, saying so, if it never does (within `cap` seconds) or the app ends by itself."""
+    Fails, saying so, if it never does (within `cap` seconds) or the app ends by itself;
+    and with the app's stderr if it never says TYPED within `cap` seconds either."""
     from cintui.store.engine import open_store
 
     script = folder / "crash.py"
@@ -75,7 +78,7 @@ def kill_after_typing(script_text: str, store, folder: Path, stored, *args,
                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}) as proc:
             try:
-                line = proc.stdout.readline()
+                line = line_within(proc, cap, waiting_for="TYPED, once the app has typed")
                 assert line.strip() == "TYPED", proc.stderr.read()
                 held = _until_stored(reader, stored, proc, cap)
                 if proc.poll() is None:
@@ -211,7 +214,7 @@ class Crasher:
             if kind == "import":
                 time.sleep(self.random.uniform(0.4, 1.1) * self.import_time)
             else:
-                while line := proc.stdout.readline():
+                while line := line_within(proc, 120, waiting_for="the first write said done"):
                     said.append(line)
                     if line.startswith(("Added ", "SAVED ")):
                         break

@@ -34,36 +34,41 @@ ARGS = ("--children", "200", "--seed", "5", "--today", TODAY.isoformat())
 # change; ids named by position move in `ending`, `meeting_invitee` and `visit_action`
 # (equal with the ids left out); every child not closed has the rows it had; then for who
 # booked a meeting (revision 0033, `meeting.booked_by`): a column more in `meeting` and in
-# its audit entries, the reviews the demo books booked by the child's worker.
+# its audit entries, the reviews the demo books booked by the child's worker; then for a
+# young person's own consent (WIR 2.1): 16-17-year-olds consent to the service and to
+# sharing information too, 13 in 16 of them (`consent` and its audit entries gain rows; an own
+# consent given before the sixteenth birthday is dated it), every other row the same: the
+# need keys named by position (`key#N`, after every row id) move in `meeting`, `plan_need`,
+# `plan_action`, `rag_change` and `visit_action` (equal with those names left out).
 DIGESTS = {
-    "audit_log": "0ea33d0b403429a2",
+    "audit_log": "4a4e6e15688e5bf1",
     "authority": "63bf03fe5c8650ac",
     "child": "9da20bfa8cf755f6",
     "child_person": "89d274feb83e989f",
-    "consent": "1655e970b3681dad",
+    "consent": "974d84062a3b6046",
     "decision": "d03280a95bf5b2ef",
     "direct_payment": "2d1b2b4a66706cef",
     "draft": "f038d4c15adfd369",
     "ending": "6e09408d43d8f271",
     "episode": "a53547146595bb2e",
     "family": "be15ce90227b7b1d",
-    "meeting": "44d66e17eca4c3fb",
+    "meeting": "89dcb11fdacf8326",
     "meeting_distribution": "c62f7107fd2e1dbb",
     "meeting_invitee": "b2e7bca84542e2e9",
     "person": "a9f46aefe66a36d9",
     "plan": "7915629c6204c78b",
-    "plan_action": "0af476b046c9923c",
-    "plan_need": "2ed2c4fbc2d8dc78",
+    "plan_action": "f6efc689249f7581",
+    "plan_need": "75491a87c6e65950",
     "plan_service": "e8bc7dc282a8848e",
     "plan_version": "d5ff7d51723bfc4b",
     "quality_check": "2ff32eb6e773ea64",
-    "rag_change": "158c4262cb2daf49",
+    "rag_change": "eeabd218ad0ebdf2",
     "store_meta": "a94124f8de13e463",
     "supervision": "52b3e1df22d0f650",
     "support_review": "9449149eb97c2cd3",
     "team": "8e1ffca9a8c7f4a9",
     "visit": "4ce58bac3fcb0507",
-    "visit_action": "4bac9cafce1ce967",
+    "visit_action": "3b085e2aee9fa7b4",
     "visit_addendum": "0d1b77f71f383792",
     "visit_present": "6b09f01602a48109",
     "worker": "c35344bf62de2c14",

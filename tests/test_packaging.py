@@ -29,8 +29,8 @@ def test_wheel_installs_and_runs_from_outside_the_repo(tmp_path):
     # Dependencies come from the test environment's site-packages, added as a plain path
     # (a .pth path line does not run the editable install's finder, so it cannot shadow).
     fresh_site = Path(subprocess.check_output(
-        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], text=True
-    ).strip())
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], text=True,
+        timeout=120).strip())
     (fresh_site / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     outside = tmp_path / "elsewhere"
     outside.mkdir()
@@ -58,4 +58,4 @@ def test_wheel_installs_and_runs_from_outside_the_repo(tmp_path):
     assert 0 < len(listed) <= 5 and all(c["status"] != "closed" for c in listed)
     script = fresh / "bin" / "cintui"
     assert subprocess.run([script, "--version"], capture_output=True, text=True,
-                          cwd=outside, env=env).stdout.startswith("cintui ")
+                          cwd=outside, env=env, timeout=120).stdout.startswith("cintui ")

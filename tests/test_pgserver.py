@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pgserver
 
+from tests.pipes import line_within
+
 CHECKOUT = Path(__file__).resolve().parent.parent
 
 
@@ -47,16 +49,17 @@ def test_a_run_killed_outright_leaves_no_server_and_no_files(pg_server):
                            "--", "sleep", "600"], env=env, stderr=subprocess.PIPE,
                           text=True) as run:  # `with`: its pipe closed, the run waited for
         try:
-            line = run.stderr.readline()
+            line = line_within(run, stream="stderr", waiting_for="the cluster's address")
             assert line.startswith("test PostgreSQL on 127.0.0.1:"), line
             port = int(line.rsplit(":", 1)[1])
             assert _listening(port)
             assert [p.name[:3] for p in root.iterdir()] == ["pg-"]
-            command = subprocess.run(["pgrep", "-P", str(run.pid)], capture_output=True, text=True)
+            command = subprocess.run(["pgrep", "-P", str(run.pid)], capture_output=True, text=True,
+                                     timeout=30)
             children += [int(pid) for pid in command.stdout.split()]  # the `sleep`, orphaned below
 
             run.send_signal(signal.SIGKILL)
-            run.wait()
+            run.wait(timeout=30)
 
             assert _until(lambda: not _listening(port)), "the server outlived the killed run"
             assert _until(lambda: not any(root.iterdir())), "the cluster's files were left"

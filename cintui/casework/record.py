@@ -96,6 +96,7 @@ from cintui.store.models import (
     ChildPerson,
     Circumstance,
     Consent,
+    Ending,
     Episode,
     Person,
     Reallocation,
@@ -847,6 +848,21 @@ def consent_status(session: Session, child: Child | uuid.UUID, today: date) -> C
     return consent_summary(_consent_rows(session, child.id, today)[1], age, today)
 
 
+def transfer_permission(session: Session, child_id: uuid.UUID) -> str | None:
+    """The permission to share with the receiving authority (BEX 4) that the transfer to
+    another authority under way in the child's current episode records ("given",
+    "refused", "not_sought"; "" not yet), None with no transfer recorded, or one declined
+    or withdrawn: consent to share with another authority is sought when the child moves."""
+    episode = cases.current_episode(session, child_id)
+    if episode is None:
+        return None
+    ending = session.exec(select(Ending).where(
+        Ending.episode_id == episode.id, Ending.kind == "transfer_out",
+        col(Ending.status).not_in(("declined", "withdrawn")))
+        .order_by(col(Ending.recommended_on).desc(), col(Ending.created_at).desc())).first()
+    return None if ending is None else ending.consent_to_share or ""
+
+
 def service_reason(session: Session, child: Child | uuid.UUID, today: date,
                    people: list[PersonRow] | None = None) -> str:
     """Why consent to a CIN service is not valid and whose is needed, "" when it is: the one
@@ -1153,6 +1169,7 @@ class ChildRecord:
     # is "needed before support starts", as the due list and the caseload say (WAR 4.2)
     first_name: str = ""  # the child's, and their age today: whose own decision it is
     age: int | None = None
+    transfer: str | None = None  # a transfer's permission to share (`transfer_permission`)
 
     @property
     def header(self) -> ChildHeader:
@@ -1178,6 +1195,7 @@ def load_record(session: Session, child_id: uuid.UUID, today: date,
         consent_reason=service_reason(session, child, today, people),
         service_began=support_began(session, child_id),
         first_name=child.first_name, age=_age(child, today),
+        transfer=transfer_permission(session, child_id),
     )
 
 
@@ -1190,5 +1208,5 @@ __all__ = [
     "level_choices", "list_people", "list_workers", "load_record", "no_change_prompt",
     "policy_levels", "reallocation_facts",
     "record_consent", "record_withheld_path", "remove_person", "support_began",
-    "update_child", "update_person",
+    "transfer_permission", "update_child", "update_person",
 ]

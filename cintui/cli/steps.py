@@ -508,6 +508,7 @@ def child_consent(
     are not booked without it (WIR 2.1, 2.3); with --without-consent REASON the record says
     why one goes ahead without it."""
     from cintui.casework import cases, record
+    from cintui.domain.consent import ONLY_WHEN_MOVING
 
     now = _today(today)
     with _open(ctx, db) as store, store.session(access.current_actor()) as session:
@@ -528,8 +529,17 @@ def child_consent(
         out = {"reference": child_row.reference, "who": row.who, "scope": row.scope,
                "decision": row.decision, "decided_on": row.decided_on.isoformat(),
                "method": row.method}
+        # BEX 4: sought when the child moves; the consent tab shows it once a transfer or a
+        # decision on it is recorded (`domain.consent.scopes_shown`)
+        moving = row.scope != "transfer" or record.transfer_permission(
+            session, child_row.id) is not None
     if as_json:
         _echo_json(out)
         return
     typer.echo(f"Consent recorded for {out['reference']}: {out['who']}, {row.scope_label}: "
                f"{out['decision']} ({out['method']}) on {out['decided_on']}")
+    if not moving:
+        typer.echo(f"No transfer to another authority is recorded for {out['reference']}: "
+                   f"consent to share records with another authority is {ONLY_WHEN_MOVING}; "
+                   f"`cintui transfer record {out['reference']}` records the move and the "
+                   "permission to share its pack needs")

@@ -335,6 +335,38 @@ class ConsentSummary(Record):
     current: tuple[ConsentFact, ...]  # the decisions in force, oldest first
 
 
+# BEX 4: "Parent / carer's permission should be sought to share this information with the
+# receiving local authority" when a child in need moves: not a consent every child needs,
+# as the service, information sharing and the CIN meeting are (WAR 4.2, WIR 2.1, 2.3).
+ALWAYS_NEEDED = ("service", "information_sharing", "meeting")
+ONLY_WHEN_MOVING = "sought when the child moves to another authority (BEX 4)"
+# The transfer's own record of the permission (domain.transfer.CONSENT_TO_SHARE), as a status
+_TRANSFER_PERMISSION = {"given": ConsentStatus.GIVEN, "refused": ConsentStatus.REFUSED,
+                        "not_sought": ConsentStatus.OVERRIDDEN}
+
+
+def scopes_shown(summary: ConsentSummary, child_name: str, child_age: int | None,
+                 transfer: str | None = None) -> list[tuple[str, str, ConsentStatus]]:
+    """The consent tab's status line: (scope, word, status) for each scope a worker needs to
+    see. The service, information sharing and the CIN meeting always; consent to share
+    records with another authority only while a transfer is recorded for the child or a
+    decision on it is (BEX 4), otherwise it read "Transfer to another authority MISSING"
+    for every child. `transfer`: None with no transfer recorded, else the permission to
+    share the transfer records ("given", "refused", "not_sought"; "" not yet): with no
+    decision on the tab, that is the status shown, as `cintui transfer status` says it."""
+    shown = [(scope, scope_word(summary, scope, child_name, child_age), summary.status[scope])
+             for scope in ALWAYS_NEEDED]
+    decided = any(f.scope == "transfer" for f in summary.current)
+    if decided:
+        shown.append(("transfer", scope_word(summary, "transfer", child_name, child_age),
+                      summary.status["transfer"]))
+    elif transfer is not None:
+        state = _TRANSFER_PERMISSION.get(transfer, ConsentStatus.MISSING)
+        word = "NOT SOUGHT (BEX 4)" if transfer == "not_sought" else str(state).upper()
+        shown.append(("transfer", word, state))
+    return shown
+
+
 def scope_to_record(summary: ConsentSummary) -> str:
     """The scope a new consent decision is most likely for: the first still missing, in
     the order a case needs them (the service, information sharing, the CIN meeting); a

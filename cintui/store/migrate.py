@@ -66,8 +66,24 @@ def sqlite_schema_sql(conn: Connection) -> str:
         "ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END, name").all()
     return "\n".join([
         f"{_SCHEMA_HEAD}{revision}: written by scripts/sqlite_schema.py, never by hand.",
-        "BEGIN IMMEDIATE;", *(f"{sql};" for (sql,) in rows),
+        "BEGIN IMMEDIATE;", *(f"{_foreign_keys_sorted(sql)};" for (sql,) in rows),
         f"INSERT INTO alembic_version (version_num) VALUES ('{revision}');", "COMMIT;", ""])
+
+
+def _foreign_keys_sorted(sql: str) -> str:
+    """A CREATE TABLE statement with its FOREIGN KEY clauses in order of their text, where
+    they stood: a table the revisions copied (SQLite's way to alter one) has them in an
+    order that differs from run to run, so the script written from it did too (the same
+    schema, a different file). Any other statement as it is."""
+    lines = sql.split("\n")
+    if not sql.startswith("CREATE TABLE") or len(lines) < 3 or lines[-1] != ")":
+        return sql
+    clauses = [line.removesuffix(", ") for line in lines[1:-1]]
+    if not all(c.startswith("\t") for c in clauses):
+        return sql  # not SQLAlchemy's one clause a line: left as SQLite holds it
+    keys = iter(sorted(c for c in clauses if c.startswith("\tFOREIGN KEY")))
+    clauses = [next(keys) if c.startswith("\tFOREIGN KEY") else c for c in clauses]
+    return "\n".join([lines[0], *(f"{c}, " for c in clauses[:-1]), clauses[-1], lines[-1]])
 
 
 def create(engine: Engine, revision: str = "head") -> None:

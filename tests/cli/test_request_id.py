@@ -174,7 +174,7 @@ def test_writes_killed_at_any_moment_then_retried_apply_once_each(cli, tmp_path)
                                 env=env, stdin=subprocess.DEVNULL)
         time.sleep(rng.uniform(0.3, 2.0))  # not a timed assertion: where the kill lands
         proc.send_signal(signal.SIGKILL)
-        proc.wait()
+        proc.wait(timeout=30)
         retry = subprocess.run(args, capture_output=True, text=True, timeout=120, env=env,
                                stdin=subprocess.DEVNULL)
         assert retry.returncode == 0, retry.stderr

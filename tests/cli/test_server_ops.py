@@ -69,7 +69,7 @@ def test_db_upgrade_backs_up_with_pg_dump_into_a_new_private_file_then_upgrades(
     assert result.code == 0, result.err
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
     listed = subprocess.run(["pg_restore", "--list", str(backup)], capture_output=True,
-                            text=True, check=True).stdout
+                            text=True, check=True, timeout=120).stdout
     assert " TABLE public child " in listed and " TABLE DATA public alembic_version " in listed
     assert "pg_restore --list reads" in result.out and str(backup) in result.out
     assert revision(old_server) == migrate.head_revision()

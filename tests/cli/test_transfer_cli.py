@@ -657,3 +657,27 @@ def test_a_transfer_pack_imported_before_anyone_says_who_they_are_is_refused(
     assert json.loads(run(cli, receiving, "child", "list", "--json").out) == []
     assert cli("worker", "whoami", "nia.new", "--db", receiving).code == 0
     assert ok(cli, receiving, "import", "transfer-pack", tmp_path / "pack")["reference"] == "EX1"
+
+
+def test_consent_to_share_with_another_authority_is_said_to_be_for_a_move_bex_4(
+        cli, demo_store, ref):
+    """BEX 4: the parents' permission to share with the receiving authority is sought when
+    the child moves. Recorded with no transfer under way, `child consent --scope transfer`
+    says so and how the move is recorded (as the consent tab shows it only with one); with
+    a transfer recorded, it says nothing more."""
+    before = run(cli, demo_store, "child", "consent", ref, "--scope", "transfer",
+                 "--decision", "given")
+    assert before.code == 0, before.err
+    first, note = before.out.splitlines()
+    assert first.startswith(f"Consent recorded for {ref}: ") and "Transfer to another" in first
+    assert note == (
+        f"No transfer to another authority is recorded for {ref}: consent to share records "
+        "with another authority is sought when the child moves to another authority (BEX 4); "
+        f"`cintui transfer record {ref}` records the move and the permission to share its "
+        "pack needs")
+    ok(cli, demo_store, "transfer", "record", ref, "--to", "Exampleshire County Council",
+       "--move-date", "2026-11-16", "--on", "2026-11-16")
+    after = run(cli, demo_store, "child", "consent", ref, "--scope", "transfer",
+                "--decision", "given")
+    assert after.code == 0, after.err
+    assert len(after.out.splitlines()) == 1

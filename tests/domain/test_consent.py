@@ -30,6 +30,7 @@ from cintui.domain.consent import (
     is_complete,
     missing_service_hint,
     scope_to_record,
+    scopes_shown,
     service_began,
     service_flags_said,
     service_reason,
@@ -649,3 +650,48 @@ def test_the_command_for_a_missing_consent_names_the_one_parent_war_4_2():
     assert consent_command("CIN000004", ["Sam Smith", "Lee Smith"]).endswith("--person NAME")
     assert consent_command("CIN000004", ["Sam Smith"], own=True) == (
         "cintui child consent CIN000004 --decision given")
+
+
+# ---------------------------------------------------------------------- the tab's scopes
+
+
+def _shown(facts, transfer=None, age=11):
+    return [(scope, word) for scope, word, _ in
+            scopes_shown(consent_summary(facts, age, TODAY), "Jude", age, transfer)]
+
+
+def test_consent_to_share_with_another_authority_is_shown_only_when_the_child_moves_bex_4():
+    """BEX 4: "Parent / carer's permission should be sought to share this information with
+    the receiving local authority" when a child in need moves: with no transfer recorded it
+    is not a consent the child lacks (the tab read "Transfer to another authority MISSING"
+    for every child); the service, information sharing and the CIN meeting always show
+    (WAR 4.2, WIR 2.1, 2.3)."""
+    facts = [mum(s) for s in ("service", "information_sharing", "meeting")]
+    assert _shown(facts) == [("service", "GIVEN"), ("information_sharing", "GIVEN"),
+                             ("meeting", "GIVEN")]
+    assert _shown([]) == [("service", "MISSING"), ("information_sharing", "MISSING"),
+                          ("meeting", "MISSING")]
+    # a transfer recorded, its permission not yet: then it is missing
+    assert _shown(facts, transfer="")[-1] == ("transfer", "MISSING")
+
+
+def test_with_a_transfer_recorded_its_permission_to_share_is_the_consent_shown_bex_4():
+    """The transfer form records the parents' permission to share (BEX 4: given, refused,
+    or not sought because seeking it would increase the risk): the tab says what it says,
+    as `cintui transfer status` does, until a decision is recorded on the tab itself."""
+    assert _shown([], transfer="given")[-1] == ("transfer", "GIVEN")
+    assert _shown([], transfer="refused")[-1] == ("transfer", "REFUSED")
+    assert _shown([], transfer="not_sought")[-1] == ("transfer", "NOT SOUGHT (BEX 4)")
+    states = {scope: state for scope, _, state in scopes_shown(
+        consent_summary([], 11, TODAY), "Jude", 11, "not_sought")}
+    assert states["transfer"] is ConsentStatus.OVERRIDDEN
+    # a decision recorded on the tab is the one in force
+    assert _shown([mum("transfer", "refused")], transfer="given")[-1] == ("transfer", "REFUSED")
+
+
+def test_a_decision_on_sharing_with_another_authority_stays_shown_without_a_transfer_bex_4():
+    """Recorded is on the record (DOMAIN.md §9): a decision taken before any transfer is
+    recorded, or after one was withdrawn, is shown; at 16 or 17 it says whose is still
+    needed, as the other scopes do (WIR 2.1)."""
+    assert _shown([mum("transfer")])[-1] == ("transfer", "GIVEN")
+    assert _shown([mum("transfer")], age=16)[-1] == ("transfer", "needs Jude (16) too")

@@ -735,8 +735,46 @@ async def test_each_consent_decision_is_offered_for_the_next_scope_missing_war_4
             await press_to(pilot, "ctrl+s", screen="ChildScreen")
         assert offered == ["service", "information_sharing", "meeting"]
         status = " ".join(text_of(app.screen, "#consent-status").split())
-        assert ("CIN service GIVEN Information sharing GIVEN CIN meeting GIVEN Transfer to "
-                "another authority MISSING") in status
+        assert "CIN service GIVEN Information sharing GIVEN CIN meeting GIVEN" in status
+        # BEX 4: sought when the child moves; no transfer is recorded for Ada (it read
+        # "Transfer to another authority MISSING" for every child)
+        assert "Transfer" not in status
+
+
+async def test_a_transfer_recorded_shows_its_permission_to_share_on_the_consent_tab_bex_4(
+        demo_store):
+    """BEX 4: once a transfer to another authority is recorded for Ada, the Consent tab
+    shows consent to share with the receiving authority, missing until the transfer
+    records the parents' permission, then as the transfer records it."""
+    from datetime import date
+
+    from cintui.casework import transfer
+
+    store = open_store(demo_store, None)
+    child_id = referred_with_mother(store)
+
+    def record(**values) -> None:
+        with store.session("test.worker") as session:
+            transfer.record_transfer(session, child_id, transfer.TransferInput(
+                receiving_authority="Wirral", move_date=date(2026, 12, 14), **values),
+                on=date(2026, 11, 20), by="test.worker", today=TODAY)
+
+    async def tab() -> str:
+        app = ChildHost(demo_store, "CS1")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("3")
+            await settle(pilot)
+            return " ".join(text_of(app.screen, "#consent-status").split())
+
+    try:
+        record()
+        assert "CIN meeting MISSING Transfer to another authority MISSING" in await tab()
+        record(consent_to_share="not_sought",
+               consent_reason="Seeking it would increase the risk to Ada.")
+        assert "Transfer to another authority NOT SOUGHT (BEX 4)" in await tab()
+    finally:
+        store.close()
 
 
 async def test_the_consent_tab_says_needed_before_support_as_the_due_list_does_war_4_2(

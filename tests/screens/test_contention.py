@@ -16,6 +16,7 @@ import sys
 
 from cintui.casework import drafts
 from cintui.store import engine
+from tests.pipes import line_within
 from tests.screens.test_child import text_of
 from tests.screens.test_shell import settle, type_text
 from tests.screens.test_visit import SIZE, VisitHost, drafts_of, open_form
@@ -51,9 +52,10 @@ async def test_a_long_write_lock_by_another_process_loses_nothing_typed(
     # `with` closes its pipes when it ends (left open, the garbage collector found them later:
     # a ResourceWarning in another test, or at the worker's end).
     with subprocess.Popen([sys.executable, "-c", HOLDER, str(sqlite_demo_store)],
-                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) as holder:
+                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True) as holder:
         try:
-            assert holder.stdout.readline().strip() == "HELD"
+            assert line_within(holder, waiting_for="HELD").strip() == "HELD"
             app = VisitHost(sqlite_demo_store)
             async with app.run_test(size=SIZE) as pilot:
                 await open_form(pilot)
@@ -81,7 +83,7 @@ async def test_a_long_write_lock_by_another_process_loses_nothing_typed(
                 assert type(app.screen).__name__ == "VisitFormScreen"
                 holder.stdin.write("\n")  # the import ends
                 holder.stdin.flush()
-                assert holder.stdout.readline().strip() == "RELEASED"
+                assert line_within(holder, waiting_for="RELEASED").strip() == "RELEASED"
                 for _ in range(100):
                     await pilot.pause(0.1)
                     if "Draft saved" in text_of(app.screen, "#saved"):
@@ -93,6 +95,6 @@ async def test_a_long_write_lock_by_another_process_loses_nothing_typed(
         finally:
             if holder.poll() is None:
                 holder.kill()
-            holder.wait()
+            holder.wait(timeout=30)
     purposes = [d["purpose"] for d in drafts_of(sqlite_demo_store)]
     assert purposes == [" ".join(words)]

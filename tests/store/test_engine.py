@@ -472,7 +472,7 @@ def test_a_store_open_in_a_process_still_sees_another_processs_writes(tmp_path, 
                  "with s.session('sw.two') as session: session.add(StoreMeta(key=sys.argv[2], "
                  "value='x'))\ns.close()")
         for key in ("one", "two"):  # a command, then another: each closes the store last
-            subprocess.run([sys.executable, "-c", write, str(path), key], check=True)
+            subprocess.run([sys.executable, "-c", write, str(path), key], check=True, timeout=120)
         assert path.with_name("cin.db-wal").exists()
         assert theirs() == 2
     finally:

@@ -53,7 +53,7 @@ def test_opening_the_reader_loads_no_orm(encrypted_store, store_path):
         "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'alembic') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
+                         check=True, timeout=120).stdout
     assert out.strip() == "[]"
 
 
