@@ -144,3 +144,22 @@ async def test_census_items_name_the_child_say_it_all_and_enter_opens_the_record
         await press_to(pilot, "enter", screen="ChildScreen")
         assert "Leo Synthetic" in " ".join(str(w.render()) for w in app.screen.query("Static"))
         await press_to(pilot, "escape", screen="TeamScreen")
+
+
+async def test_the_header_names_who_decides_a_step_down_as_on_every_screen(team, cli):
+    """WIR 3: Tom opens Leo's step-down to agree it; the header still says who is acting,
+    "cintui · Tom Hale (Team manager)", as the closure's screen does. It read "Step-down to
+    early help", the screen's own first line again."""
+    result = cli("stepdown", "record", "Leo", "--service", "Early Help South", "--lead",
+                 "Pat Lee", "--conversation", "yes", "--family-consent", "yes",
+                 "--unmet-need", "no", "--by", "amira.ashdown", "--db", team, *DAY)
+    assert result.code == 0, result.err
+    app = CintuiApp(access.locate(team), today=TODAY, worker="tom.hale")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_child(app, pilot, "Leo")
+        await press_to(pilot, "S", screen="StepDownScreen")
+        header = str(app.screen.query_one("HeaderTitle").render())
+        assert header.startswith("cintui · Tom Hale (Team manager)"), header
+        assert "Step-down to early help: Leo Synthetic" in str(
+            app.screen.query_one("#ending-state").render())
