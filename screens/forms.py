@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import date
 
 from textual import on, work
@@ -840,7 +841,10 @@ class ChildFormScreen(FormScreen):
 
     No `child_id`: a new child (DOMAIN.md §10)."""
 
-    ALIASES = {"name": "first_name", "worker": "worker_id", "worker_username": "worker_id"}
+    # A change of worker is a reallocation (`admin.reallocate`): its refusals (who may
+    # reallocate, who may hold children, the date) belong beside the worker's box.
+    ALIASES = {"name": "first_name", "worker": "worker_id", "worker_username": "worker_id",
+               "by": "worker_id", "to": "worker_id", "on": "worker_id"}
     FILLED_LATER = True  # the child's details arrive from `_load`: kept text after them
     # What was typed is kept as it is typed, a new child's too (the worker's own draft of a
     # child not yet on the record, back when they next add a child): a new child half typed
@@ -854,6 +858,7 @@ class ChildFormScreen(FormScreen):
         self.seen = ""  # the child's row as loaded (`conflicts`): saved over only knowingly
         self.levels: tuple[str, ...] = ()
         self.worker_choices: dict[uuid.UUID, record.WorkerChoice] = {}
+        self.held_by: uuid.UUID | None = None  # the worker the child is allocated to now
         self.TITLE_TEXT = "Edit the child's details" if child_id else "Add a child"
 
     def fields(self) -> Iterable[Widget]:
@@ -910,7 +915,7 @@ class ChildFormScreen(FormScreen):
                 self.query_one("#worker_id", Select).value = me
             self.call_after_refresh(self._restore_kept)
             return
-        self.seen = current.seen
+        self.seen, self.held_by = current.seen, current.worker_id
         with self.prevent(Input.Changed, Select.Changed):
             for name in ("first_name", "last_name", "known_as", "gender_identity",
                          "disabilities", "service", "upn"):
@@ -973,8 +978,7 @@ class ChildFormScreen(FormScreen):
     def build(self):
         today, new = self.app.today, self._input()
         if self.child_id is not None:
-            child_id = self.child_id
-            return lambda s: record.update_child(s, child_id, new, today).id
+            return self._change(self.child_id, new, today)
         worker = self.worker_choices.get(new.worker_id) if new.worker_id else None
         add = cases.NewChild(
             first_name=new.first_name, last_name=new.last_name,
@@ -991,6 +995,27 @@ class ChildFormScreen(FormScreen):
             if new.known_as:
                 child.known_as = new.known_as
             return child.id
+
+        return save
+
+    def _change(self, child_id: uuid.UUID, new: record.ChildInput, today: date):
+        """The details changed; another worker chosen is a manager's reallocation, as the
+        team view's `a` and `cintui child reallocate` make it: dated today, in the child's
+        chronology, the team and service following the worker's, refused beside the box for
+        anyone else. It changed the worker and the team alone, with no trace in the record,
+        whoever typed it (`cintui child edit` has no worker for that reason)."""
+        from cintui.casework import admin
+
+        to = self.worker_choices.get(new.worker_id) if new.worker_id else None
+        if to is None or new.worker_id == self.held_by:
+            return lambda s: record.update_child(s, child_id, new, today).id
+        moving = admin.ReallocationInput((child_id,), to.username, today, self.app.actor)
+        details = replace(new, worker_id=None)  # the worker is the reallocation's
+
+        def save(session):
+            record.update_child(session, child_id, details, today)
+            admin.reallocate(session, moving, today=today)
+            return child_id
 
         return save
 

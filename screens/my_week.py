@@ -53,6 +53,11 @@ WHERE = {"visit": "Enter: the visit form", "meetings": "Enter: the child's meeti
 WHERE_FOR = {"turns_18": "Enter: the child's closure (r: recommend it, RC6 for adult services)"}
 
 
+def _heading(group: str, grouped: DueGroups) -> str:
+    """A group's line in the list: "Next two weeks (4)"."""
+    return f"{GROUP_LABELS[group]} ({len(grouped.groups.get(group) or [])})"
+
+
 def _what(item: DueItem, width: int = 30) -> str:
     if before_support(item):  # WAR 4.2: at the referral or the assessment
         return "Consent before support" if width >= 22 else "Consent: pre-support"
@@ -97,6 +102,9 @@ class MyWeekScreen(KeysAsRead, Screen):
         # The team's week (or everyone's): whose each item is, by first name (`worker_names`);
         # 0 on my own children's week. A manager could not tell whose overdue visit it was.
         self._worker_width = 0
+        # The widest group heading shown ("Next two weeks (4)"): Child is never narrower, or
+        # at 80 columns the team's week read "Next two weeks (" and hid the count.
+        self._heading_width = 0
         self._worker_names: dict[str, str] = {}
         self._name: str | None = None  # the worker's name, for the title
 
@@ -139,7 +147,8 @@ class MyWeekScreen(KeysAsRead, Screen):
         fixed = due + 14 + (0 if self._narrow else 30) + worker
         columns = (4 if self._narrow else 5) + (1 if worker else 0)
         spare = self.app.size.width - fixed - 2 * columns - 2  # cell padding, scrollbar
-        child = max((16 if worker else 18) if self._narrow else 24, spare * 2 // 5)
+        child = max((16 if worker else 18) if self._narrow else 24, spare * 2 // 5,
+                    self._heading_width)
         what = max(20 if self._narrow else 34, spare - child)
         return (due, child, *([worker] if worker else []), what, 14,
                 *([] if self._narrow else [30]))
@@ -229,9 +238,13 @@ class MyWeekScreen(KeysAsRead, Screen):
         names = worker_names(grouped.items()) if view != "mine" else {}
         longest = max((len(n) for n in names.values()), default=0)
         whose_width = min(max(longest, len("Worker")), 10) if names else 0
-        if (max(wanted, 6), whose_width) != (self._due_width, self._worker_width):
+        heading = max((len(_heading(g, grouped)) for g in GROUPS if grouped.groups.get(g)),
+                      default=0)
+        if (max(wanted, 6), whose_width, heading) != (
+                self._due_width, self._worker_width, self._heading_width):
             # a year shown, or no longer: Due fits it; the team's: whose each item is
             self._due_width, self._worker_width = max(wanted, 6), whose_width
+            self._heading_width = heading
             table.clear(columns=True)
             self._add_columns()
         self._worker_names = names
@@ -243,7 +256,7 @@ class MyWeekScreen(KeysAsRead, Screen):
                 continue
             style = "bold red" if g == "overdue" else "bold"
             columns = len(self._widths)
-            table.add_row(Text(""), Text(f"{GROUP_LABELS[g]} ({len(items)})", style=style),
+            table.add_row(Text(""), Text(_heading(g, grouped), style=style),
                           *[""] * (columns - 2), key=f"group:{g}")
             for n, item in enumerate(items):
                 key = f"{g}:{n}"

@@ -15,6 +15,7 @@ would be left out of the return or queried; Enter on a worker lists them and wha
 
 from __future__ import annotations
 
+import contextlib
 import re
 import uuid
 from collections.abc import Callable, Iterable
@@ -30,7 +31,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Header, Select, Static
 
-from cintui.casework import caseload
+from cintui.casework import caseload, lookup
 from cintui.casework import census as census_cases
 from cintui.casework import team as team_cases
 from cintui.domain.calendar import add_months, england_calendar
@@ -742,21 +743,85 @@ class _ListOverTeam(ModalScreen):
 
 class CensusWorkerScreen(_ListOverTeam):
     """One worker's children who would be left out of the census return or queried, each
-    with the DfE rule and what to fix. Esc closes."""
+    by name with the DfE rule; what is wrong and what to fix, in full, under the list for
+    the one highlighted. Enter opens the child's record, where it is put right; Esc from it
+    is the team view. The list gave the reference alone, what was wrong cut at the box's
+    edge at 80 columns, what to fix past it, and Enter did nothing."""
 
     TABLE_ID = "census-items"
+    DEFAULT_CSS = """
+    CensusWorkerScreen > DataTable { height: 1fr; }
+    CensusWorkerScreen #census-items-detail { width: 90%; height: auto; max-height: 7;
+        padding: 0 1; background: $boost; }
+    """
 
     def __init__(self, found, **kwargs) -> None:
         super().__init__(**kwargs)
         self.found = found
+        self.items = (*found.left_out, *found.queried)
+        self.named: dict[str, lookup.ChildRow] = {}  # by reference, once read
+
+    def compose(self) -> ComposeResult:
+        yield PlainTable(id=self.TABLE_ID, cursor_type="row")
+        yield Static("", id="census-items-detail")
+        yield Footer()
 
     def on_mount(self) -> None:
-        table = self.table(f"{self.found.worker or '(no worker)'}: census items to clear", (
-            ("Child", 12), ("Rule", 6), ("", 8), ("What is wrong", 60), ("What to fix", 50)))
-        for f in (*self.found.left_out, *self.found.queried):
-            table.add_row(f.reference, f.rule,
+        self.table(f"{self.found.worker or '(no worker)'}: census items to clear · Enter "
+                   "opens the record", ())
+        self._read()
+
+    @work(thread=True)
+    def _read(self) -> None:
+        app, found = self.app, {}
+        with app.store.read() as session:
+            for f in self.items:
+                with contextlib.suppress(ValueError):  # a child since erased
+                    found.setdefault(f.reference, lookup.find_child(session, f.reference))
+        app.call_from_thread(self._fill, found)
+
+    def _fill(self, named: dict) -> None:
+        self.named = named
+        narrow = self.app.size.width < 120
+        room = int(self.app.size.width * 0.9) - 2 - 2 * 4  # the border, the cells' padding
+        child = 16 if narrow else 26
+        table = self.query_one(DataTable)
+        for label, width in (("Child", child), ("Rule", 5), ("", 8),
+                             ("What is wrong", max(20, room - child - 5 - 8))):
+            table.add_column(label, width=width)
+        for i, f in enumerate(self.items):
+            row = named.get(f.reference)
+            name = row.full_name if row else f.reference
+            table.add_row(name if narrow or not row else f"{name} {f.reference}", f.rule,
                           Text("query", style="yellow") if f.query
-                          else Text("left out", style="bold red"), f.message, fix_for(f.rule))
+                          else Text("left out", style="bold red"), f.message, key=str(i))
+        self._detail(0)
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key is not None and event.row_key.value is not None:
+            self._detail(int(event.row_key.value))
+
+    def _detail(self, index: int) -> None:
+        if index >= len(self.items):
+            return
+        f = self.items[index]
+        row = self.named.get(f.reference)
+        text = Text(f"{row.full_name} {f.reference}" if row else f.reference, style="bold")
+        text.append(f" · {f.rule}: {f.message}", style="")
+        if fix := fix_for(f.rule):
+            text.append(f"\nTo fix: {fix}", style="")
+        self.query_one("#census-items-detail", Static).update(text)
+
+    @on(DataTable.RowSelected)
+    def _chosen(self, event: DataTable.RowSelected) -> None:
+        """The child's record, in this list's place (Esc from it: the team view)."""
+        row = self.named.get(self.items[int(event.row_key.value)].reference)
+        if row is None:
+            return
+        app = self.app
+        app.pop_screen()
+        app.push_screen(app.make_screen("child", child_id=row.id))
 
 
 class MarkTable(PlainTable):

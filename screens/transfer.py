@@ -353,6 +353,9 @@ class EndingScreen(EndingStepsScreen):
     """
     KIND = "step_down"
     WHAT = "step-down"
+    # The screen's own first line; not Textual's TITLE, which took the header's place of
+    # who is acting ("cintui · Tom Hale (Team manager)"), as a manager agreed a step-down.
+    HEADING = ""
     KEYS: tuple[tuple[str, str, str], ...] = ()
 
     def details(self, e: dict) -> list:
@@ -362,7 +365,7 @@ class EndingScreen(EndingStepsScreen):
     def _show(self) -> None:
         s = self.state
         e = s.ending
-        parts: list = [Text(f"{self.TITLE}: {s.name} ({s.reference})\n", style="bold")]
+        parts: list = [Text(f"{self.HEADING}: {s.name} ({s.reference})\n", style="bold")]
         if e is None:
             said = getattr(s.prefill, "words", lambda: "")()  # the final meeting's
             parts.append(Text(f"No {self.WHAT} recorded. Press r to record one"
@@ -424,7 +427,7 @@ BASE_BINDINGS = [
 class StepDownScreen(EndingScreen):
     """WIR 3: the step-down form, the manager's decision, the 5 working days, the pack."""
 
-    TITLE = "Step-down to early help"
+    HEADING = "Step-down to early help"
     KIND, WHAT = "step_down", "step-down"
     BINDINGS = [*BASE_BINDINGS, as_read("x", "complete", "Complete")]
     STEPS = {
@@ -498,7 +501,7 @@ class StepDownScreen(EndingScreen):
 class TransferScreen(EndingScreen):
     """BEX 4: the transfer form, the manager's decision, the pack, sent."""
 
-    TITLE = "Transfer to another authority"
+    HEADING = "Transfer to another authority"
     KIND, WHAT = "transfer_out", "transfer"
     BINDINGS = [*BASE_BINDINGS, as_read("x", "sent", "Pack sent")]
     STEPS = {

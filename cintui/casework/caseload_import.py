@@ -84,6 +84,13 @@ class ImportPlan:
                        "show \"No valid consent\" until it is recorded: a consent column "
                        "gives the date the parents consented, as the old system has it "
                        "(WAR 4.2).")
+        nowhere = [row.line for row in self.rows if not row.worker.strip()
+                   and not row.team.strip()]
+        if nowhere:
+            out.append(f"{counted(len(nowhere), 'child', 'children')} with no worker and no "
+                       f"team ({rules.lines_text(nowhere)}) will be on no team's list (the team view, "
+                       "the team's week, a manager's caseload): a team column puts them in "
+                       "one, or a manager allocates them once imported (u on the record).")
         for name, lines in self.named_again():
             on = ", ".join(map(str, lines[:-1])) + f" and {lines[-1]}"
             out.append(f"{name} is named on lines {on} with no household ID in common: "

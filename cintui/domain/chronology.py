@@ -290,9 +290,10 @@ def early_review_entry(asked: date | None, by: date | None, reason: str,
 
 
 def allocation_entries(facts: Iterable[ReallocationFact]) -> list[ChronologyEntry]:
-    """Each reallocation: to whom, from whom, who moved the child and why."""
-    return [ChronologyEntry(f.on, "allocation", f"Reallocated to {f.to_worker}"
-                            + (f" (from {f.from_worker})" if f.from_worker else ""),
+    """Each reallocation: to whom, from whom, who moved the child and why; a child no one
+    held is allocated (a referral's first worker), not reallocated."""
+    return [ChronologyEntry(f.on, "allocation", f"Reallocated to {f.to_worker} (from "
+                            f"{f.from_worker})" if f.from_worker else f"Allocated to {f.to_worker}",
                             who=f.by, detail=f.reason, ref=f.ref)
             for f in facts]
 

@@ -83,8 +83,27 @@ def test_a_dry_run_says_what_would_be_created_and_writes_nothing(cli, db):
         'Note: 4 children with no consent date will show "No valid consent" until it is '
         "recorded: a consent column gives the date the parents consented, as the old system "
         "has it (WAR 4.2).",
+        "Note: 1 child with no worker and no team (line 8) will be on no team's list (the "
+        "team view, the team's week, a manager's caseload): a team column puts them in one, "
+        "or a manager allocates them once imported (u on the record).",
     ]
     assert sha(db) == before
+
+
+def test_a_child_with_no_worker_and_no_team_is_pointed_out_not_one_in_a_team(cli, db,
+                                                                            tmp_path):
+    """A referral not yet allocated, imported with no team, is on no team's list: the team
+    view, the team's week and the manager's caseload left it out without a word (a manager
+    found it only under Everyone). The check says so with its line; one given a team is in
+    that team's lists, and not named."""
+    head = "reference,first_name,last_name,dob,team,referral_date\n"
+    path = tmp_path / "unallocated.csv"
+    path.write_text(head + "U1,Ruby,Hart,08/08/2015,,02/11/2026\n"
+                    "U2,Ezra,Hart,08/08/2016,North CIN Team,02/11/2026\n")
+    result = run(cli, db, path, "--dry-run")
+    assert result.code == 0, result.err
+    assert "1 child with no worker and no team (line 2) will be on no team's list" in result.out
+    assert "line 3" not in result.out
 
 
 def test_a_person_named_under_two_rows_with_no_household_is_pointed_out(cli, db, tmp_path):

@@ -258,5 +258,5 @@ def test_a_reallocation_shows_to_whom_from_whom_who_and_why():
     assert [(e.when, e.kind, e.summary, e.who, e.detail) for e in entries] == [
         (date(2026, 11, 20), "allocation", "Reallocated to Ben Cole (from Amira Ashdown)",
          "Tom Hale", "Amira is leaving"),
-        (date(2026, 11, 2), "allocation", "Reallocated to Amira Ashdown", "", "")]
+        (date(2026, 11, 2), "allocation", "Allocated to Amira Ashdown", "", "")]
     assert entries[0].label == "Allocation"

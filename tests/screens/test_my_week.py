@@ -751,3 +751,27 @@ async def test_a_long_consent_reason_leaves_the_enter_line_in_view(demo_store, s
         await press_to(pilot, "enter", screen="ChildScreen")
         tab = " ".join(text_of(app.screen, "#consent-status").split())
         assert why in tab
+
+
+async def test_each_groups_heading_is_read_whole_on_a_managers_week_at_80x24(demo_store):
+    """The team's week at 80x24, with its Worker column: each group's heading has its
+    count ("Next two weeks (17)"); the Child column it sits in read "Next two weeks (" and
+    hid the count."""
+    from cintui.casework import cases as case_reads
+
+    manager = read(demo_store, lambda session: next(
+        w for w in case_reads.list_workers(session)
+        if w.role == "team_manager" and not w.open_children))
+    app = CintuiApp(access.locate(demo_store), today=TODAY, worker=manager.username)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
+        screen = await open_week(pilot)
+        await until(pilot, lambda: screen.grouped is not None)
+        table = screen.query_one("#week-table")
+        child = list(table.columns.values())[1]
+        headings = [str(table.get_row(key)[1]) for key in table.rows
+                    if str(key.value).startswith("group:")]
+        assert any(h.startswith("Next two weeks (") and len(h) > 16 for h in headings)
+        for heading in headings:
+            assert len(heading) <= child.width, (heading, child.width)
+        assert table.max_scroll_x == 0  # the columns still fit: What gave up the room

@@ -749,10 +749,11 @@ async def test_census_counts_per_worker_and_enter_lists_what_to_fix(demo_store):
         await settle(pilot)
         items = app.screen.query_one("#census-items")
         first = expected[0]
-        assert items.row_count == len(first.left_out) + len(first.queried)
+        await until(pilot, lambda: items.row_count == len(first.left_out) + len(first.queried))
         row = [str(c) for c in items.get_row_at(0)]
         found = (*first.left_out, *first.queried)[0]
-        assert row[:2] == [found.reference, found.rule] and row[3] == found.message
+        assert row[0].endswith(f" {found.reference}")  # the child's name, then reference
+        assert row[1] == found.rule and row[3] == found.message
         await press_to(pilot, "escape", screen="TeamScreen")
         assert type(app.screen).__name__ == "TeamScreen"
 
