@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from textual.content import Content
 from textual.css.query import NoMatches
-from textual.widgets._toast import Toast, ToastRack
+from textual.widgets._toast import Toast, ToastHolder, ToastRack
 
 NOTICE_LINES = 3  # at 80x24 the form's first box is on the fourth line
 
@@ -56,23 +56,41 @@ class CompactNotices:
             rack = self.get_child_by_type(ToastRack)
         except NoMatches:
             return  # notifications off
-        for toast in rack.query(Toast):
-            if toast.has_class("-fitted"):
-                continue
-            width = toast.content_region.width
-            if not width:
+        for holder in rack.query_children(ToastHolder):
+            if not holder.children:  # its notice cleared (Textual leaves it, a line high)
+                holder.remove()
+        room = NOTICE_LINES
+        for toast in reversed(rack.query(Toast).nodes):  # the newest first
+            # One width for all (a waiting one, not drawn, has none of its own).
+            self._notice_width = toast.content_region.width or getattr(
+                self, "_notice_width", 0)
+            if not self._notice_width:
                 continue  # not laid out yet
-            toast.add_class("-fitted")
-            shown = toast._notification  # Textual keeps it there; no public way to it
-            title = 1 if shown.title else 0
-            cut = cut_to(Content(shown.message), width, NOTICE_LINES - title)
-            if cut is None:
-                continue
-            short = Toast(replace(shown, message=cut.plain, markup=False))
-            short.add_class("-fitted")
-            short.tooltip = shown.message  # the whole of it, under the mouse
-            toast.parent.mount(short, before=toast)
-            toast.remove()
+            if not toast.has_class("-fitted"):
+                toast = self._fit(toast, self._notice_width)
+            lines = len(toast.render().wrap(self._notice_width))
+            # Two notices or more up at once are NOTICE_LINES high together: the newest,
+            # then the older ones while there is room; the others wait, still up, until
+            # they go (two of three lines, one over the other, covered a form's first boxes).
+            shown = lines <= room
+            if toast.parent.display != shown:
+                toast.parent.display = shown
+            room = room - lines if shown else 0
+
+    def _fit(self, toast: Toast, width: int) -> Toast:
+        """`toast` cut to NOTICE_LINES (a Toast of the cut text in its place), or as it is."""
+        toast.add_class("-fitted")
+        shown = toast._notification  # Textual keeps it there; no public way to it
+        title = 1 if shown.title else 0
+        cut = cut_to(Content(shown.message), width, NOTICE_LINES - title)
+        if cut is None:
+            return toast
+        short = Toast(replace(shown, message=cut.plain, markup=False))
+        short.add_class("-fitted")
+        short.tooltip = shown.message  # the whole of it, under the mouse
+        toast.parent.mount(short, before=toast)
+        toast.remove()
+        return short
 
     # ------------------------------------------------------------ following the cursor
 
