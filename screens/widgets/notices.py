@@ -73,8 +73,9 @@ class CompactNotices:
             # then the older ones while there is room; the others wait, still up, until
             # they go (two of three lines, one over the other, covered a form's first boxes).
             shown = lines <= room
-            if toast.parent.display != shown:
-                toast.parent.display = shown
+            holder = toast.parent
+            if holder is not None and holder.display != shown:
+                holder.display = shown
             room = room - lines if shown else 0
 
     def _fit(self, toast: Toast, width: int) -> Toast:
@@ -103,8 +104,8 @@ class CompactNotices:
             self.call_after_refresh(self._place_notices)  # the cursor moves as words wrap
 
     def notices_on_top(self, cursor_row: int) -> bool:
-        """Over the top while the cursor is lower than a notice there would reach."""
-        return cursor_row > NOTICE_LINES
+        """Over the top while the cursor is under the lines a notice there takes."""
+        return cursor_row >= NOTICE_LINES
 
     def _place_notices(self) -> None:
         focused = self.focused
