@@ -57,6 +57,7 @@ from cintui.store.base import StoreError
 from .widgets.choices import YES_NO_KEYS, KeyedSelect, YesNo, keyed
 from .widgets.fields_scroll import FieldsScroll
 from .widgets.footer import Footer
+from .widgets.notices import CompactNotices, notices_css
 from .widgets.typed import TAB_BINDINGS, TabMovesAtOnce, after_typing, refused
 
 
@@ -128,7 +129,7 @@ def importer_refusal(app, session, what: str) -> str | None:
     return access.importer_refusal(app.actor, workers, what, in_app=True)
 
 
-class FormScreen(TabMovesAtOnce, ModalScreen):
+class FormScreen(CompactNotices, TabMovesAtOnce, ModalScreen):
     """A modal form: one row per field, its problem on the line below it."""
 
     DEFAULT_CSS = """
@@ -153,9 +154,7 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
     FormScreen .warning.-empty { display: none; }
     FormScreen #buttons { height: auto; margin: 1 0 0 0; align: right middle; }
     FormScreen #buttons Button { margin: 0 0 0 2; }
-    FormScreen ToastRack { dock: top; align: right top; margin: 0; }
-    FormScreen Toast { margin: 0; padding: 0 1; max-width: 75%; }
-    """
+    """ + notices_css("FormScreen")  # over the top: the form's Save is at its foot
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
         # Esc as it is read: the words typed on after it wait for its question (as an

@@ -74,6 +74,7 @@ from .forms import ConfirmScreen, parse_date
 from .widgets.choices import RATING_KEYS, KeyedSelect
 from .widgets.fields_scroll import FieldsScroll
 from .widgets.footer import Footer
+from .widgets.notices import CompactNotices, notices_css
 from .widgets.typed import (
     TAB_BINDINGS,
     EntryBox,
@@ -116,8 +117,12 @@ def _load(area: TextArea, text: str) -> None:
     area.move_cursor(area.document.end)
 
 
-class MinutingScreen(KeysAsRead, TabMovesAtOnce, Screen):
+class MinutingScreen(CompactNotices, KeysAsRead, TabMovesAtOnce, Screen):
     """Chair and minute a meeting live; the minutes become the updated plan."""
+
+    # A notice goes over the top (the meeting's bar), clear of the box being minuted and of
+    # the problems and "saved" lines at the foot; at the foot while the cursor is up there.
+    NOTICES_FOLLOW_CURSOR = True
 
     DEFAULT_CSS = """
     MinutingScreen #bar { height: 2; padding: 0 1; background: $boost;
@@ -143,7 +148,7 @@ class MinutingScreen(KeysAsRead, TabMovesAtOnce, Screen):
     MinutingScreen.-projecting #bar { text-style: bold; background: $primary; }
     MinutingScreen.-projecting .label { text-style: bold reverse; }
     MinutingScreen.-projecting Footer { display: none; }
-    """
+    """ + notices_css("MinutingScreen", top=".-notices-top")
     BINDINGS = [
         *TAB_BINDINGS,  # focus moves when Tab is read, before the keys after it (typed.py)
         Binding("ctrl+n", "step(1)", "Next item", priority=True),

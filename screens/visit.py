@@ -59,6 +59,7 @@ from .forms import ConfirmScreen, ask_to_discard
 from .widgets.choices import TickList, YesNo
 from .widgets.fields_scroll import FieldsScroll
 from .widgets.footer import Footer
+from .widgets.notices import CompactNotices, notices_css
 from .widgets.typed import (
     TAB_BINDINGS,
     KeysAsRead,
@@ -122,12 +123,13 @@ def _day_time(at: datetime) -> str:
 # ------------------------------------------------------------------ the form
 
 
-class VisitFormScreen(TabMovesAtOnce, Screen):
+class VisitFormScreen(CompactNotices, TabMovesAtOnce, Screen):
     """Type up a visit: the facts on top, the WIR 2.11 headings below, saved as you type."""
 
     # Under 116 columns (a laptop's 80, a split 100) the yes/no fact boxes go under the date
     # and type: beside them they need 115 ("Bedroom seen" was cut off at 100).
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (116, "-wide")]
+    NOTICES_FOLLOW_CURSOR = True
     DEFAULT_CSS = """
     VisitFormScreen #visit-title { height: auto; padding: 0 1; background: $boost; }
     VisitFormScreen #saved { height: 1; padding: 0 1; color: $text-muted; }
@@ -150,9 +152,7 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
     VisitFormScreen .group { text-style: bold underline; margin: 1 0 0 0; height: auto; }
     VisitFormScreen TextArea { height: auto; min-height: 4; max-height: 16; }
     VisitFormScreen #status-line { height: auto; padding: 0 1; background: $boost; }
-    VisitFormScreen Toast { margin: 0; padding: 0 1; max-width: 75%; }
-    VisitFormScreen.-notices-top ToastRack { dock: top; align: right top; margin: 0; }
-    """
+    """ + notices_css("VisitFormScreen", top=".-notices-top")
     BINDINGS = [
         Binding("ctrl+f", "finalise", "Finalise", priority=True),
         Binding("y", "fact(True)", "Yes", show=False, priority=True),
@@ -227,22 +227,11 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
         yield Static("", id="saved")
         yield Footer()
 
-    def on_descendant_focus(self, _event) -> None:
-        self.call_after_refresh(self._place_notices)  # once scrolled to the box
-
-    @on(TextArea.Changed)
-    def _typed(self) -> None:
-        self.call_after_refresh(self._place_notices)  # the cursor moves down as words wrap
-
-    def _place_notices(self) -> None:
+    def notices_on_top(self, cursor_row: int) -> bool:
         # A notice (a toast) goes where the cursor is not: over the top of the screen while
         # it is in the lower half, as in the sections at 80x24 (a notice sat over the box
         # typed in for 10 seconds), else at the bottom right, as on other screens.
-        focused = self.focused
-        if focused is None or not self.is_attached:
-            return
-        where = getattr(focused, "cursor_screen_offset", None) or focused.region.center
-        self.set_class(where[1] > self.size.height // 2, "-notices-top")
+        return cursor_row > self.size.height // 2
 
     def on_mount(self) -> None:
         app = self.app
@@ -745,7 +734,7 @@ class VisitViewScreen(KeysAsRead, Screen):
                              lambda saved: self.load() if saved else None)
 
 
-class AddendumScreen(ModalScreen[bool]):
+class AddendumScreen(CompactNotices, ModalScreen[bool]):
     """An addendum: what it adds or corrects. Dated and attributed when saved."""
 
     TITLE_TEXT = "Addendum to the visit"
@@ -758,7 +747,7 @@ class AddendumScreen(ModalScreen[bool]):
     AddendumScreen #addendum-error { color: $error; height: auto; }
     AddendumScreen #addendum-buttons { height: auto; align: right middle; }
     AddendumScreen Button { margin: 0 0 0 2; }
-    """
+    """ + notices_css("AddendumScreen")  # over the top, as a form's: Save is at its foot
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "cancel", "Cancel", priority=True),  # as read, as a form's

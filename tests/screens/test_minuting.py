@@ -68,13 +68,14 @@ async def open_minuting(pilot, meeting_id) -> None:
 
 
 @asynccontextmanager
-async def begun(path, step: str | None = None, size: tuple[int, int] = SIZE):
+async def begun(path, step: str | None = None, size: tuple[int, int] = SIZE, **run):
     """The meeting booked and its minutes begun (`prepare`), the minuting screen open (on
-    `step`'s panel if given): yields the app, the pilot and the meeting's id."""
+    `step`'s panel if given): yields the app, the pilot and the meeting's id. `run` goes to
+    `run_test` (notifications=True: toasts drawn)."""
     meeting_id = book(path)
     prepare(path, meeting_id)
     app = MeetingHost(path)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=size, **run) as pilot:
         await open_minuting(pilot, meeting_id)
         if step:
             await to_step(pilot, step)
@@ -722,6 +723,45 @@ async def test_new_concerns_are_on_the_agenda_as_they_are_typed_wir_2_6(demo_sto
         lines = agenda()
         assert lines[lines.index("Events, concerns, actions") + 1] == \
             "new A Dad has lost his job"
+
+
+@pytest.mark.parametrize("size", [(80, 24), SIZE])
+async def test_a_long_notice_while_minuting_leaves_the_box_and_the_foot_in_view(
+        demo_store, size):
+    """Minuting live on a laptop's 80x24 and at 120x40 (WIR 2.6, toasts drawn): a notice of
+    six lines comes up while the worker writes an Amber's update (high on the screen),
+    then the agreed actions (low on it). Each time it shows in three lines, the third
+    ending in "…", its whole text under the mouse, over neither the box written in nor its
+    cursor, nor the line saying the minutes are saved, nor the keys (Ctrl+F finishes): at
+    the bottom right, eight lines high, it sat over the box and the foot. The words typed
+    go on into the box."""
+    from textual.widgets import Footer
+
+    from tests.screens.test_small_terminal import LONG_NOTICE, notices_over, the_long_notice
+
+    async with begun(demo_store, size=size, notifications=True) as (app, pilot, _):
+        screen = app.screen
+        panels = [panel for panel, _index in screen.steps]
+        for step, box, said in (
+                ("item", "#update", "Dad has started the course and goes on Tuesdays. " * 3),
+                ("boxes", "#agreed_actions", "Course certificate ; Dad ; by Fri; " * 3)):
+            await pilot.press(*["ctrl+n"] * (panels.index(step) - screen.step))
+            await settle(pilot)
+            await write(pilot, box, said)
+            app.notify(LONG_NOTICE, severity="warning", timeout=10)
+            await settle(pilot)
+            typed = screen.query_one(box, TextArea)
+            assert app.focused is typed
+            assert notices_over(app, box=typed, saved=screen.query_one("#saved"),
+                                keys=screen.query_one(Footer)) == [], step
+            notice = the_long_notice(app)
+            assert notice is not None and str(notice.render()).endswith("…")
+            assert notice.region.height == 3 and notice.tooltip == LONG_NOTICE
+            assert not notice.region.contains(*typed.cursor_screen_offset)
+            await pilot.press("x")  # what is typed goes where it was going
+            assert typed.text == said + "x"
+            app.clear_notifications()
+            await settle(pilot)
 
 
 @pytest.mark.parametrize("projecting", [False, True])

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
+
 from cintui.app import CintuiApp
 from cintui.screens.palette import WorkCommands
 from cintui.store import access
@@ -77,6 +79,52 @@ def hidden_on_form(app) -> list[str]:
     return hidden
 
 
+# A notice of six lines as Textual draws it at 80x24 (57 columns inside the notice): the
+# kind a clash or a refusal gives, naming what happened and what to do about it.
+LONG_NOTICE = (
+    "Updated: someone recorded a visit to this child while this was open, and the "
+    "manager changed the plan's review date: what you typed stays; saving checks for a "
+    "clash with them, and the record shows both once this is saved or put aside. Read "
+    "the chronology (4) before you add anything that depends on the visit or the date.")
+
+
+def notices_over(app, **widgets) -> list[str]:
+    """What a notice hides on the screen in front: each of `widgets` (by what it is to a
+    worker) that is off the screen or under a notice; notices drawn more than three lines
+    high, together or one alone; one cut without the "…" and its whole text under the
+    mouse. [] when all is in view."""
+    from textual.widgets._toast import Toast
+
+    screen = app.screen.region
+    hidden = []
+    toasts = [toast for toast in app.screen.query(Toast) if toast.region.area]  # drawn
+    for what, widget in widgets.items():
+        if widget is None or not widget.region.area or not screen.contains_region(
+                widget.region):
+            hidden.append(f"{what} is off the screen")
+        elif any(toast.region.overlaps(widget.region) for toast in toasts):
+            hidden.append(f"a notice is over {what}")
+    if sum(toast.region.height for toast in toasts) > 3:
+        hidden.append(f"notices {sum(toast.region.height for toast in toasts)} lines high")
+    for toast in toasts:
+        said = str(toast.render())
+        if toast.region.height > 3:
+            hidden.append(f"a notice of {toast.region.height} lines: {said!r}")
+        if said.endswith("…") and not toast.tooltip:
+            hidden.append(f"a notice cut with no whole text under the mouse: {said!r}")
+    return hidden
+
+
+def the_long_notice(app):
+    """The notice that says `LONG_NOTICE`, as shown (one, or None)."""
+    from textual.widgets._toast import Toast
+
+    shown = [toast for toast in app.screen.query(Toast)
+             if str(toast.render()).startswith(LONG_NOTICE[:40])]
+    assert len(shown) <= 1, shown
+    return shown[0] if shown else None
+
+
 def footer_keys_cut(app) -> list[str]:
     """The footer's keys (F1 / ? Help among them) cut by the terminal's edge or hidden under
     the Ctrl+P key at its right."""
@@ -141,6 +189,9 @@ async def test_at_80x24_each_box_of_the_need_form_and_save_stay_in_view_under_a_
     from tests.screens.test_shell import press_to
 
     app = PlanHost(demo_store, child_with(demo_store, "agreed"))
+    # The notices stay up the whole walk, however slow the machine (5 seconds by default:
+    # under load the walk outlasted them and the count at its end was one short).
+    app.NOTIFICATION_TIMEOUT = 600
     async with app.run_test(size=LAPTOP, notifications=True) as pilot:  # toasts drawn
         await settle(pilot)
         await press_to(pilot, "a", screen="NeedFormScreen")
@@ -163,3 +214,40 @@ async def test_at_80x24_each_box_of_the_need_form_and_save_stay_in_view_under_a_
             await settle(pilot)
         assert {"now", "outcome", "evidence"} <= set(seen)
         assert len(form.query(Toast)) == len(said)  # the notices still up all the while
+
+
+@pytest.mark.parametrize("size", [LAPTOP, (120, 40)])
+async def test_a_long_notice_over_a_form_never_reaches_its_first_box(demo_store, size):
+    """A need being written (WIR 2.3), the cursor in its first box, at 80x24 and 120x40,
+    the form's own notice up ("Version 3: a draft to edit…"): a notice of six lines comes
+    up. Over the top of the screen it shows in three lines, the third ending in "…", its
+    whole text under the mouse; the box typed in and Save stay in view and uncovered (drawn
+    whole, six lines high, it reached down the form's head)."""
+    from textual.widgets._toast import Toast
+
+    from tests.screens.test_plan import PlanHost, child_with
+    from tests.screens.test_shell import press_to
+
+    app = PlanHost(demo_store, child_with(demo_store, "agreed"))
+    app.NOTIFICATION_TIMEOUT = 600  # the form's own notice stays up the whole test
+    async with app.run_test(size=size, notifications=True) as pilot:  # toasts drawn
+        await settle(pilot)
+        await press_to(pilot, "a", screen="NeedFormScreen")
+        form = app.screen
+        first = app.focused
+        app.notify(LONG_NOTICE, severity="warning", timeout=10)
+        await settle(pilot)
+        assert app.focused is first and hidden_on_form(app) == []
+        assert notices_over(app, box=first, save=form.query_one("#save")) == []
+        notice = the_long_notice(app)
+        assert notice is not None and str(notice.render()).endswith("…")
+        assert notice.region.height == 3 and notice.tooltip == LONG_NOTICE
+        # The form's own notice, older, waits under it (both were six lines down the form's
+        # head, over its first boxes at 80x24); clicked away, the long one lets it show.
+        older = [toast for toast in form.query(Toast) if "a draft to edit" in str(
+            toast.render())]
+        assert len(older) == 1 and not older[0].region.area
+        await pilot.click(notice)
+        await settle(pilot)
+        assert the_long_notice(app) is None and older[0].region.height == 1
+        assert notices_over(app, box=first, save=form.query_one("#save")) == []

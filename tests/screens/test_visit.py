@@ -709,6 +709,36 @@ async def test_esc_on_an_addendum_with_words_asks_before_discarding_them(demo_st
         assert app.screen.query_one("TextArea").text == "Mum rang: the date was 3 Dec"
 
 
+@pytest.mark.parametrize("size", [(80, 24), SIZE])
+async def test_a_long_notice_over_an_addendum_leaves_what_is_typed_and_save_in_view(
+        demo_store, size):
+    """An addendum written on a laptop's 80x24 and at 120x40 (toasts drawn): a notice of
+    six lines comes up while the worker types. It shows over the top of the screen in three
+    lines, the third ending in "…", its whole text under the mouse; the box typed in, its
+    cursor and Save stay in view and uncovered (at the bottom right it sat over the box and
+    Save), and typing goes on into the box."""
+    from tests.screens.test_small_terminal import LONG_NOTICE, notices_over, the_long_notice
+
+    app = VisitHost(demo_store, WITH_PLAN)
+    async with app.run_test(size=size, notifications=True) as pilot:  # toasts drawn
+        await open_a_finalised_visit(pilot)
+        await press_to(pilot, "a", screen="AddendumScreen")
+        form = app.screen
+        await type_text(pilot, "Mum rang: the date was 3 Dec, not 2 Dec, as she said at the "
+                        "door. " * 4)
+        app.notify(LONG_NOTICE, severity="warning", timeout=10)
+        await settle(pilot)
+        box = form.query_one("#addendum-text", TextArea)
+        assert app.focused is box
+        assert notices_over(app, box=box, save=form.query_one("#save")) == []
+        notice = the_long_notice(app)
+        assert notice is not None and str(notice.render()).endswith("…")
+        assert notice.region.height == 3 and notice.tooltip == LONG_NOTICE
+        assert not notice.region.contains(*box.cursor_screen_offset)
+        await pilot.press("x")  # what is typed goes where it was going
+        assert box.text.endswith("door. x")
+
+
 # ---------------------------------------------------------------- plan actions
 
 
