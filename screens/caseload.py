@@ -362,10 +362,13 @@ class CaseloadScreen(KeysAsRead, Screen):
                             "(the authority, its teams and workers), then n to add a child, or "
                             "Ctrl+P → Import a caseload (CSV) to bring the team's caseload "
                             "over. From",
-                # A manager, or a worker new to the team, holds none: where to look instead.
+                # A manager, or a worker new to the team, holds none: where to look instead,
+                # and how a worker joining with a caseload brings it (it named n alone).
                 "mine": "You hold no open children.\n\nPress 2 for your team's, 3 for "
                         "everyone's, F4 for the team view (a manager: w there lists what "
-                        "waits for your decision), n to add a child, or from",
+                        "waits for your decision), n to add a child, or Ctrl+P → Import a "
+                        "caseload (CSV) to bring yours from LCS, Mosaic or a spreadsheet. "
+                        "From",
                 "team": "No open children in your team.\n\nPress 3 to see everyone, n to add "
                         "a child, or from",
             }[self.view]
@@ -373,7 +376,7 @@ class CaseloadScreen(KeysAsRead, Screen):
                 f"{start} the command line:\n"
                 "  cintui child add --first-name … --last-name … --dob YYYY-MM-DD\n"
                 + ("  cintui import caseload FILE.csv   (--help: the columns it reads)"
-                   if set_up and self.view == "everyone" else
+                   if set_up and self.view in ("everyone", "mine") else
                    "  cintui demo --db demo.db      (a store of synthetic children to try)")
             )
         elif not shown:

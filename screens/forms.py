@@ -57,6 +57,7 @@ from cintui.store.base import StoreError
 from .widgets.choices import YES_NO_KEYS, KeyedSelect, YesNo, keyed
 from .widgets.fields_scroll import FieldsScroll
 from .widgets.footer import Footer
+from .widgets.names import NameBox
 from .widgets.notices import CompactNotices, notices_css
 from .widgets.typed import TAB_BINDINGS, TabMovesAtOnce, after_typing, refused
 
@@ -152,6 +153,8 @@ class FormScreen(CompactNotices, TabMovesAtOnce, ModalScreen):
     FormScreen #form-info { color: $warning; height: auto; }
     FormScreen .warning { color: $warning; height: auto; padding: 0 0 0 24; }
     FormScreen .warning.-empty { display: none; }
+    FormScreen .hint { color: $text-muted; height: auto; padding: 0 0 0 24; }
+    FormScreen .hint.-empty { display: none; }
     FormScreen #buttons { height: auto; margin: 1 0 0 0; align: right middle; }
     FormScreen #buttons Button { margin: 0 0 0 2; }
     """ + notices_css("FormScreen")  # over the top: the form's Save is at its foot
@@ -458,8 +461,12 @@ class FormScreen(CompactNotices, TabMovesAtOnce, ModalScreen):
     @staticmethod
     def row(name: str, label: str, widget: Widget) -> Widget:
         widget.id = name
+        # A name box says under it what Tab does with the name it shows (`NameBox`).
+        hint = [Static("", id=f"{name}-hint", classes="hint -empty")] \
+            if isinstance(widget, NameBox) else []
         return Vertical(
             Horizontal(Label(label), widget),
+            *hint,
             Static("", id=f"{name}-error", classes="error -empty"),
             classes="field",
         )
@@ -467,6 +474,12 @@ class FormScreen(CompactNotices, TabMovesAtOnce, ModalScreen):
     @staticmethod
     def text(value: str = "", placeholder: str = "") -> Input:
         return Input(value, placeholder=placeholder, compact=True)
+
+    @staticmethod
+    def name_box(value: str = "", placeholder: str = "", names: Iterable[str] = ()) -> NameBox:
+        """A box for who: `names` (the child's People, roles) suggested as a name is typed,
+        and Tab, Enter or Ctrl+S takes the name shown (`NameBox`)."""
+        return NameBox(value, names=names, placeholder=placeholder, compact=True)
 
     @staticmethod
     def prose(value: str = "", placeholder: str = "") -> TextArea:
@@ -597,6 +610,17 @@ class FormScreen(CompactNotices, TabMovesAtOnce, ModalScreen):
                 found.setdefault(widget.id, []).append(widget)
         return found
 
+    @on(NameBox.Suggested)
+    def _name_shown(self, event: NameBox.Suggested) -> None:
+        hint = next((w for w in self._ids().get(f"{event.box.id}-hint", ())
+                     if isinstance(w, Static)), None)
+        if hint is None:
+            return
+        said = (f"Tab takes “{event.suggestion}”; Delete keeps “{event.typed}”"
+                if event.suggestion else "")
+        hint.update(plain(said))
+        hint.set_class(not said, "-empty")
+
     @on(Input.Changed)
     @on(Select.Changed)
     @on(Checkbox.Changed)
@@ -682,6 +706,8 @@ class FormScreen(CompactNotices, TabMovesAtOnce, ModalScreen):
     def action_save(self) -> None:
         if not after_typing(self, self.action_save):
             return  # read once the keys typed just ahead of Ctrl+S are in (typed.py)
+        if isinstance(self.focused, NameBox):
+            self.focused.take_suggestion()  # what is saved is the name the box shows
         if closed := self.closed_first():  # TRA, BEX 3: nothing else matters then
             refused(self)
             self.show_problems(closed, closed)

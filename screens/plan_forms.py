@@ -17,7 +17,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import DataTable, Select, Static
 
@@ -124,9 +123,8 @@ class NeedFormScreen(PlanFormScreen):
         if n is None:  # column 3 on the same form: a new worry usually comes with an action
             yield self.row("action_what", "First action", self.text(
                 "", "what will be done (blank: add actions later with c)"))
-            who = self.text("", "a person on the record, an agency or a role")
-            who.suggester = SuggestFromList(self.people, case_sensitive=False)
-            yield self.row("action_who", "Who", who)
+            yield self.row("action_who", "Who", self.name_box(
+                "", "a person on the record, an agency or a role", self.people))
             yield self.row("action_by", "By when", self.text("", "dd/mm/yyyy, or e.g. by Fri"))
         yield self.row("evidence", "Evidence (numbers)", self.text(
             n.evidence if n else "", "how many, how often, since when (WIR 2.4)"))
@@ -328,9 +326,8 @@ class ActionFormScreen(PlanFormScreen):
         a = self.action
         yield self.row("what", "What will be done", self.text(
             a.what if a else "", "e.g. Walk Leo to school each morning"))
-        who = self.text(a.who if a else "", "a person on the record, an agency or a role")
-        who.suggester = SuggestFromList(self.people, case_sensitive=False)
-        yield self.row("who", "Who", who)
+        yield self.row("who", "Who", self.name_box(
+            a.who if a else "", "a person on the record, an agency or a role", self.people))
         yield self.row("by_when", "By when", self.text(_as_typed(a.by_when) if a else "",
                                                       "dd/mm/yyyy"))
         yield self.row("status", "Status", self.choice(

@@ -246,26 +246,25 @@ class ScalingFormScreen(_SosForm):
     def fields(self) -> Iterable[Widget]:
         yield from self.dated_fields()
         for i in range(1, SCORE_ROWS + 1):
-            yield self.row(f"who{i}", f"Person {i}", self.text("", "who gave the score"))
+            yield self.row(f"who{i}", f"Person {i}", self.name_box("", "who gave the score"))
             yield self.row(f"role{i}", "  role", self.text(
                 "", "their role or relationship: Mum, class teacher, social worker"))
             yield self.row(f"score{i}", "  score", self.text("", "0 to 10"))
             yield self.row(f"why{i}", "  why", self.text("", "why that number, in their words"))
 
     def on_mount(self) -> None:
-        from textual.suggester import SuggestFromList
-
         from cintui.casework import record
 
-        # Who gave a score: one of the child's People, suggested as typed (Right accepts),
+        from .widgets.names import NameBox
+
+        # Who gave a score: one of the child's People, suggested as typed (Tab takes it),
         # their relationship or role then filled in (a name typed in full does it too).
         with self.app.store.read() as session:
             people = record.list_people(session, self.child_id)
         self.roles = {p.name.casefold(): p.relationship or p.role for p in people}
         names = sorted(p.name for p in people)
         for i in range(1, SCORE_ROWS + 1):
-            self.query_one(f"#who{i}", Input).suggester = SuggestFromList(
-                names, case_sensitive=False)
+            self.query_one(f"#who{i}", NameBox).names = names
         self.query_one("#who1").focus()
 
     @on(Input.Changed)

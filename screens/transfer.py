@@ -21,8 +21,9 @@ from cintui.domain.transfer import (
     CONSENT_TO_SHARE,
     CONSENT_TO_SHARE_LABELS,
     MOVE_WORDS,
-    STEP_DOWN_DOCUMENTS,
+    document_problem,
     documents_going,
+    documents_that_can_go,
     moved_repeatedly,
 )
 from cintui.screens.widgets.hanging import HangingLines
@@ -59,14 +60,19 @@ class StepDownFormScreen(_DatedForm):
     ALIASES = {"receiving_service": "service", "lead_professional": "lead"}
 
     def __init__(self, child_id: uuid.UUID, by: str, ending: dict | None,
-                 prefill: endings.Prefill | None) -> None:
+                 prefill: endings.Prefill | None, *, has_plan: bool = True) -> None:
         super().__init__()
         self.child_id, self.by, self.ending, self.prefill = child_id, by, ending or {}, prefill
+        # WIR 3: the CIN plan goes only if there is one (none after an assessment alone,
+        # RC9): it was among the documents of every new form, the summary saying "no CIN
+        # plan on record".
+        self.can_go = documents_that_can_go(has_plan=has_plan)
+        self.has_plan = has_plan
         self.TITLE_TEXT = "Step-down to early help / TAF (WIR 3)"
 
     def fields(self) -> Iterable[Widget]:
         e = self.ending
-        chosen = e.get("documents") or list(STEP_DOWN_DOCUMENTS)
+        chosen = [d for d in e.get("documents") or self.can_go if d in self.can_go]
         yield self.row("service", "Receiving service", self.text(
             e.get("receiving_service") or "", "The early help team / TAF"))
         yield self.row("lead", "Lead professional", self.text(
@@ -78,7 +84,7 @@ class StepDownFormScreen(_DatedForm):
         yield self.row("consent", "Family consents", self.choice(  # to the Level 3 service
             YES_NO, _answer(e.get("family_consent"))))
         yield self.row("documents", "Documents that go", self.text(
-            ", ".join(chosen), ", ".join(STEP_DOWN_DOCUMENTS)))
+            ", ".join(chosen), ", ".join(self.can_go)))
         unmet = e.get("unmet_need")
         if unmet is None and self.prefill is not None:
             unmet = self.prefill.unmet_need
@@ -99,11 +105,10 @@ class StepDownFormScreen(_DatedForm):
         problems: dict[str, str] = {}
         if not self.ending:
             self.date_problem(problems)
-        words = [w for w in self.text_of("documents").replace(",", " ").split()]
-        unknown = [w for w in words if w.lower() not in STEP_DOWN_DOCUMENTS]
-        if unknown:
-            problems["documents"] = (f"{unknown[0]!r} is not one of: "
-                                     + ", ".join(STEP_DOWN_DOCUMENTS))
+        words = self.text_of("documents").replace(",", " ").split()
+        if said := next((p for w in words
+                         if (p := document_problem(w, has_plan=self.has_plan))), ""):
+            problems["documents"] = said
         if self.value("conversation") == "yes" and not self.text_of("notes"):
             problems["notes"] = "note what was said (WIR 3)"
         return problems
@@ -473,7 +478,8 @@ class StepDownScreen(EndingScreen):
     def action_record(self) -> None:
         self.app.push_screen(StepDownFormScreen(self.child_id, self._by(), self.state.ending
                                                 if self.state.status in transfer.ACTIVE
-                                                else None, self.state.prefill), self._saved)
+                                                else None, self.state.prefill,
+                                                has_plan=self.state.has_plan), self._saved)
 
     def action_complete(self) -> None:
         self.app.push_screen(CompleteStepDownFormScreen(self.child_id, self.state.due),

@@ -254,10 +254,12 @@ def step_down_prefill(session: Session, child_id: uuid.UUID) -> endings.Prefill 
 def record_step_down(session: Session, child_id: uuid.UUID, inp: StepDownInput, *, on: date,
                      by: str, today: date, on_given: bool = False) -> m.Ending:
     """Start (or update, until it is completed) the step-down: WIR 3's form."""
+    has_plan = plans.current_version_id(session, child_id) is not None  # (before: it flushes)
     ending = _start(session, child_id, "step_down", on=on, by=by, today=today,
                     on_given=on_given)
     if inp.documents is None and inspect(ending).pending:  # a new form: all go, as the
-        inp = replace(inp, documents=rules.STEP_DOWN_DOCUMENTS)  # app's form has them
+        # app's form has them (the CIN plan only if there is one: WIR 3, RC9)
+        inp = replace(inp, documents=rules.documents_that_can_go(has_plan=has_plan))
     prefill = step_down_prefill(session, child_id)
     if ending.meeting_id is None and prefill is not None:
         ending.meeting_id = prefill.meeting_id
@@ -275,7 +277,8 @@ def record_step_down(session: Session, child_id: uuid.UUID, inp: StepDownInput, 
         ending.family_consent = inp.family_consent
     if inp.documents is not None:
         try:
-            ending.documents = json.dumps(list(rules.parse_documents(inp.documents)))
+            ending.documents = json.dumps(list(rules.parse_documents(inp.documents,
+                                                                     has_plan=has_plan)))
         except ValueError as exc:
             raise EndingError("documents", str(exc)) from None
     if inp.unmet_need is not None:

@@ -43,9 +43,14 @@ NO_PLAN = "No CIN plan on record"  # in place of "plan" when there is none (RC9)
 
 def documents_going(documents: Iterable[str], *, has_plan: bool) -> list[str]:
     """WIR 3: the documents that go, in words; with no CIN plan (a step-down from the
-    assessment) the plan is said to be missing, never listed as going."""
+    assessment) the plan is said to be missing in its place, never listed as going (a form
+    without one cannot choose it: `documents_that_can_go`)."""
+    chosen = list(documents)
+    if chosen and not has_plan and "plan" not in chosen:
+        chosen = [d for d in STEP_DOWN_DOCUMENTS if d in chosen or d == "plan"] + [
+            d for d in chosen if d not in STEP_DOWN_DOCUMENTS]
     return [NO_PLAN if d == "plan" and not has_plan else DOCUMENT_LABELS.get(d, d)
-            for d in documents]
+            for d in chosen]
 
 
 # BEX 4: the parents' permission to share with the receiving authority.
@@ -83,17 +88,33 @@ def _item(key: str, text: str, rule: str, met: bool, problem: str) -> ChecklistI
 # ---------------------------------------------------------------- documents (WIR 3)
 
 
-def parse_documents(values: Iterable[str]) -> tuple[str, ...]:
-    """The documents chosen, in the list's order, each once; an unknown one is a
-    ValueError naming the choices."""
+def documents_that_can_go(*, has_plan: bool) -> tuple[str, ...]:
+    """WIR 3: the documents a step-down can send, in the list's order: the CIN plan only
+    when there is one (none after an assessment alone: RC9)."""
+    return tuple(d for d in STEP_DOWN_DOCUMENTS if has_plan or d != "plan")
+
+
+def document_problem(part: str, *, has_plan: bool = True) -> str:
+    """Why a word typed among the documents cannot go ("" if it can)."""
+    key = part.strip().lower()
+    if key == "plan" and not has_plan:
+        return ("there is no CIN plan on record to send: choose from "
+                + ", ".join(documents_that_can_go(has_plan=False)))
+    if key not in STEP_DOWN_DOCUMENTS:
+        return f"{part!r} is not a document that can go: " + ", ".join(
+            documents_that_can_go(has_plan=has_plan))
+    return ""
+
+
+def parse_documents(values: Iterable[str], *, has_plan: bool = True) -> tuple[str, ...]:
+    """The documents chosen, in the list's order, each once; an unknown one, or the plan
+    when there is none (`has_plan`), is a ValueError naming the choices."""
     chosen = set()
     for raw in values:
         for part in str(raw).replace(",", " ").split():
-            key = part.strip().lower()
-            if key not in STEP_DOWN_DOCUMENTS:
-                raise ValueError(f"{part!r} is not a document that can go: "
-                                 + ", ".join(STEP_DOWN_DOCUMENTS))
-            chosen.add(key)
+            if problem := document_problem(part, has_plan=has_plan):
+                raise ValueError(problem)
+            chosen.add(part.strip().lower())
     return tuple(d for d in STEP_DOWN_DOCUMENTS if d in chosen)
 
 
@@ -327,8 +348,8 @@ __all__ = [
     "MULTIPLE_MOVES", "NO_PLAN",
     "STEP_DOWN_DOCUMENTS", "STEP_DOWN_REASON_AFTER_ASSESSMENT", "STEP_DOWN_REASON_AFTER_PLAN",
     "TRANSFER_REASON", "StepDownFacts", "TransferFacts", "check_consent_to_share",
-    "check_pack_child", "check_step_down", "check_transfer", "documents_going",
-    "moved_repeatedly", "parse_documents",
+    "check_pack_child", "check_step_down", "check_transfer", "document_problem",
+    "documents_going", "documents_that_can_go", "moved_repeatedly", "parse_documents",
     "step_down_checklist", "step_down_reason", "transfer_checklist",
     "unmet_need_stepped_down",
 ]

@@ -23,6 +23,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Input
 
+from .names import take_suggestion_on_leaving
+
 TAB_BINDINGS = [
     Binding("tab", "next_box(1)", "Next box", show=False, priority=True),
     Binding("shift+tab", "next_box(-1)", "Previous box", show=False, priority=True),
@@ -182,6 +184,7 @@ class TabMovesAtOnce:
 
     def action_next_box(self, step: int) -> None:
         chosen_in_open_list(self.focused)
+        take_suggestion_on_leaving(self.focused)
         target = self.tab_target() if step > 0 else None
         if target is not None:
             self.set_focus(target)

@@ -74,11 +74,13 @@ def visit(store, child_id, at=datetime(2026, 10, 20, 9, 30, tzinfo=UTC)) -> None
 def ready_step_down(store, child_id, *, decided=date(2026, 11, 16),
                     lead: str = "Ms Hill (DSL)") -> None:
     with store.session(ACTOR) as session:
-        transfer.record_step_down(session, child_id, transfer.StepDownInput(
+        has_plan = plans.current_version_id(session, child_id) is not None  # WIR 3: its plan
+        transfer.record_step_down(session, child_id, transfer.StepDownInput(  # goes, if any
             receiving_service=HUB, lead_professional=lead,
             lead_contact="hill@example.org", conversation_held=True,
             conversation_notes="Spoke with the hub's coordinator", family_consent=True,
-            documents=("plan", "minutes", "visits")), on=date(2026, 11, 13),
+            documents=("plan", "minutes", "visits")[0 if has_plan else 1:]),
+            on=date(2026, 11, 13),
             by="Wendy Worker", today=TODAY)
         transfer.decide_step_down(session, child_id, approve=True,
                                   rationale="Needs now met at Level 3 with TAF support",
@@ -201,7 +203,7 @@ def test_no_final_meeting_or_no_family_consent_blocks_completion(store):
     with store.session(ACTOR) as session:
         transfer.record_step_down(session, child_id, transfer.StepDownInput(
             receiving_service=HUB, lead_professional="Ms Hill", conversation_held=False,
-            family_consent=False, documents=("plan",)), on=date(2026, 11, 13), by="W",
+            family_consent=False, documents=("minutes",)), on=date(2026, 11, 13), by="W",
             today=TODAY)
         transfer.decide_step_down(session, child_id, approve=True, rationale="Level 3",
                                   on=date(2026, 11, 16), today=TODAY, by=MANAGER, actor=ACTOR)

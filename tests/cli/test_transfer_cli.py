@@ -156,6 +156,29 @@ def test_a_step_down_pack_without_a_plan_says_none_goes_wir_3(cli, demo_store, t
     assert "latest CIN plan" not in text
 
 
+def test_a_step_down_without_a_plan_sends_none_and_refuses_one_wir_3(cli, demo_store):
+    """WIR 3: `stepdown record` with no CIN plan on record (from the assessment) chose the
+    plan among the documents that go, as if there were one; `--documents plan` is one line,
+    nothing recorded."""
+    store = open_store(demo_store, None)
+    try:
+        add_staff(store)
+        child_id = new_child(store)
+        final_meeting(store, child_id)
+        with store.read() as session:
+            ref = session.get(Child, child_id).reference
+    finally:
+        store.close()
+    one_line_error(run(cli, demo_store, "stepdown", "record", ref, "--service", HUB,
+                       "--documents", "assessment,plan"),
+                   "there is no CIN plan on record to send: choose from assessment, "
+                   "minutes, visits")
+    assert ok(cli, demo_store, "stepdown", "status", ref)["ending"] is None
+    ok(cli, demo_store, "stepdown", "record", ref, "--service", HUB)
+    assert ok(cli, demo_store, "stepdown", "status", ref)["ending"]["documents"] == [
+        "assessment", "minutes", "visits"]
+
+
 @pytest.mark.parametrize("args, words", [
     (("stepdown", "record", "{ref}", "--documents", "letters"), "'letters' is not a document"),
     (("stepdown", "record", "{ref}", "--conversation", "maybe"), "answer yes or no"),

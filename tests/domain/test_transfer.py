@@ -69,6 +69,23 @@ def test_the_documents_that_go_never_name_a_plan_that_does_not_exist_wir_3():
         "The assessment", "No CIN plan on record", "A summary of the visits"]
 
 
+def test_without_a_cin_plan_none_can_be_chosen_to_go_wir_3():
+    """WIR 3: a step-down from the assessment has no CIN plan to send (RC9): the plan is
+    not offered, is refused with the choices when named, and the documents that go still
+    say in its place that there is none on record."""
+    assert rules.documents_that_can_go(has_plan=True) == (
+        "assessment", "plan", "minutes", "visits")
+    assert rules.documents_that_can_go(has_plan=False) == ("assessment", "minutes", "visits")
+    with pytest.raises(ValueError, match="^there is no CIN plan on record to send: choose "
+                                         "from assessment, minutes, visits$"):
+        rules.parse_documents(["assessment, plan"], has_plan=False)
+    assert rules.parse_documents(["Minutes assessment"], has_plan=False) == (
+        "assessment", "minutes")
+    assert rules.documents_going(("assessment", "minutes"), has_plan=False) == [
+        "The assessment", "No CIN plan on record", "The latest meeting minutes"]
+    assert rules.documents_going((), has_plan=False) == []
+
+
 def test_family_refusing_level_3_blocks_the_step_down_and_says_why():
     # WIR 3: family consent for the Level 3 service; early help is voluntary.
     from dataclasses import replace

@@ -609,6 +609,38 @@ async def test_on_an_empty_store_the_first_key_goes_to_the_screen_not_the_filter
 
 
 @pytest.mark.parametrize("size", [SIZE, (80, 24)])
+async def test_a_workers_own_empty_caseload_names_the_import(new_location, cli, size):
+    """A worker joining a team with children on their old system holds none here: their
+    empty "My caseload" named n (a child at a time) and `cintui child add`, not the import
+    that brings them all, which everyone's empty view names. It now names it as that view
+    does (Ctrl+P → Import a caseload (CSV)) and its command, whole at 80 columns, and the
+    keys it names open it."""
+    from textual.geometry import Region
+
+    path = team_store(new_location, cli, "joining.db", {"amira.ashdown": "Amira Ashdown"})
+    app = CintuiApp(access.locate(path), today=TODAY, worker="amira.ashdown")
+    async with app.run_test(size=size) as pilot:
+        await open_caseload(pilot)
+        box = app.screen.query_one("#empty")
+        empty = " ".join(str(box.render()).split())
+        assert empty.startswith("You hold no open children."), empty
+        assert "n to add a child, or Ctrl+P → Import a caseload (CSV) to bring yours from " \
+            "LCS, Mosaic or a spreadsheet. From the command line:" in empty, empty
+        lines = [strip.text.rstrip() for strip in box.render_lines(  # padding and all
+            Region(0, 0, *box.outer_size))]
+        assert "cintui import caseload FILE.csv   (--help: the columns it reads)" in [
+            line.strip() for line in lines]
+        assert all(len(line) <= size[0] for line in lines)
+        assert "cintui demo" not in empty  # a real team's store: not a demo to try
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await type_text(pilot, "import")
+        await pilot.pause(0.5)
+        await press_to(pilot, "enter", screen="CaseloadImportScreen")
+        assert screen_name(app) == "CaseloadImportScreen"
+
+
+@pytest.mark.parametrize("size", [SIZE, (80, 24)])
 async def test_an_empty_store_once_set_up_says_the_next_step_not_set_up(new_location, cli,
                                                                         size):
     """A new team's first week: with the authority, team and workers set up and no child

@@ -772,6 +772,110 @@ async def test_a_new_need_takes_its_first_action_on_the_same_form_wir_2_3(demo_s
         ("Walk Maisie to school", "Mum", date(2026, 11, 27))]  # Fri after Mon 23 Nov
 
 
+def a_person_begun(demo_store, child_id) -> tuple[str, str]:
+    """A person on the child's record, and the first letters of their name in lower case,
+    which begin no other name the Who box offers (the roles it adds among them)."""
+    names = read(demo_store, lambda s: [p.name for p in record.list_people(s, child_id)])
+    offered = {*names, "Social worker", "Mum", "Dad", "School"}
+    for name in names:
+        begun = name[:4].lower()
+        if len(name) > 5 and [n for n in offered if n.lower().startswith(begun)] == [name]:
+            return name, begun
+    raise AssertionError(f"no person to suggest among {names}")
+
+
+async def open_new_action(app, pilot):
+    await settle(pilot)
+    await pilot.press("n")
+    await settle(pilot)
+    await pilot.press("c")
+    await settle(pilot)
+    await press_to(pilot, "a", screen="ActionFormScreen")
+    return app.screen
+
+
+def draft_action(demo_store, child_id, what: str):
+    draft = read(demo_store, lambda s: plans.load_version(
+        s, plans.draft_version_id(s, child_id)))
+    return [a.who for n in draft.needs for a in n.actions if a.what == what]
+
+
+async def test_tab_takes_the_name_the_who_box_shows_wir_2_3(demo_store):
+    """WIR 2.3, an action's owner: "kate" in Who shows "kate Marsh", a person on the
+    record, and Tab saved "kate" (only Right took the name, and the form did not say so).
+    Tab now takes the name shown, the line under the box says so, and the owner saved is
+    the person."""
+    child_id = child_with(demo_store, "agreed")
+    name, begun = a_person_begun(demo_store, child_id)
+    app = PlanHost(demo_store, child_id)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_new_action(app, pilot)
+        await type_text(pilot, "Ring the family each Friday")
+        await pilot.press("tab")
+        assert text_of(form, "#who-hint") == ""  # nothing typed: nothing said
+        await type_text(pilot, begun)
+        assert text_of(form, "#who-hint") == f"Tab takes “{name}”; Delete keeps “{begun}”"
+        await pilot.press("tab")
+        await settle(pilot)
+        assert form.query_one("#who").value == name
+        assert app.focused.id == "by_when"
+        assert text_of(form, "#who-hint") == ""
+        await type_text(pilot, "by Fri")
+        await press_to(pilot, "ctrl+s", screen="ActionsScreen")
+    assert draft_action(demo_store, child_id, "Ring the family each Friday") == [name]
+
+
+async def test_a_name_and_tab_typed_at_once_take_the_name_shown_wir_2_3(demo_store):
+    """A fast typist's "kate Tab by Fri" (or a text expander's): Tab moves on as it is read,
+    before the letters reach the box, and still takes the name those letters show; the
+    date goes in By when."""
+    child_id = child_with(demo_store, "agreed")
+    name, begun = a_person_begun(demo_store, child_id)
+    app = PlanHost(demo_store, child_id)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_new_action(app, pilot)
+        post_burst(app, [*words("Home visit with the school nurse"), ("tab", "\t"),
+                         *words(begun), ("tab", "\t"), *words("by Fri")])
+        await settle(pilot)
+        assert form.query_one("#who").value == name
+        assert form.query_one("#by_when").value == "by Fri"
+        await press_to(pilot, "ctrl+s", screen="ActionsScreen")
+    assert draft_action(demo_store, child_id, "Home visit with the school nurse") == [name]
+
+
+async def test_delete_keeps_the_letters_typed_and_free_text_stays_as_typed_wir_2_3(
+        demo_store):
+    """Who is a person, an agency or a role (WIR 2.3): Delete at the end drops the name
+    shown and keeps the letters, and an owner who is no one on the record ("Health
+    visitor") is saved as typed; Ctrl+S with a name shown saves that name."""
+    child_id = child_with(demo_store, "agreed")
+    name, begun = a_person_begun(demo_store, child_id)
+    app = PlanHost(demo_store, child_id)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_new_action(app, pilot)
+        await type_text(pilot, "Weigh the baby")
+        await pilot.press("tab")
+        await type_text(pilot, begun)
+        await pilot.press("delete")
+        assert text_of(form, "#who-hint") == ""
+        await pilot.press("tab")
+        await settle(pilot)
+        assert form.query_one("#who").value == begun
+        await fill(pilot, "#who", "Health visitor")
+        assert text_of(form, "#who-hint") == ""  # no one on the record: nothing offered
+        await pilot.press("tab")
+        await type_text(pilot, "by Fri")
+        await press_to(pilot, "ctrl+s", screen="ActionsScreen")
+        await press_to(pilot, "a", screen="ActionFormScreen")
+        await type_text(pilot, "Call the family")
+        await pilot.press("tab", "shift+tab", "tab")  # back and on: nothing typed, nothing taken
+        await fill(pilot, "#by_when", "by Fri")
+        await fill(pilot, "#who", begun)
+        await press_to(pilot, "ctrl+s", screen="ActionsScreen")  # saved from Who itself
+    assert draft_action(demo_store, child_id, "Weigh the baby") == ["Health visitor"]
+    assert draft_action(demo_store, child_id, "Call the family") == [name]
+
+
 async def test_a_new_needs_cp_discussion_is_a_reds_alone(demo_store):
     """Issue 20, no invisible tab stops; WIR 2.6, BEX 3: a new need's "If Red: CP
     discussion" is a tab stop only once Red is chosen. Tab from Amber is the end of the

@@ -260,8 +260,8 @@ async def test_sto_7_1_graded_care_profile_2_by_keys(planned_store):
 
 async def test_who_gave_a_score_is_chosen_from_the_childs_people(demo_store):
     """STO 6.3: each person's scaling, who they are to the child. The child's People are
-    suggested as a name is typed (Right accepts, as in the plan's Who), and their
-    relationship fills the role: typed out in full for each score before."""
+    suggested as a name is typed (Tab takes it, as in the plan's Who; Right too), and
+    their relationship fills the role: typed out in full for each score before."""
     from tests.screens.test_child import REFERENCE, read
 
     def first_person(session):
@@ -279,10 +279,15 @@ async def test_who_gave_a_score_is_chosen_from_the_childs_people(demo_store):
         await press_to(pilot, "s", screen="ScalingFormScreen")
         form = app.screen
         await pilot.press(*[("space" if c == " " else c) for c in name[:4]])
-        await pilot.press("right")
+        assert f"Tab takes “{name}”" in str(form.query_one("#who1-hint").render())
+        await pilot.press("tab")
         await settle(pilot)
         assert form.query_one("#who1").value == name
         assert form.query_one("#role1").value == role
+        form.query_one("#who2").focus()
+        await pilot.press(*[("space" if c == " " else c) for c in name[:4]], "right")
+        await settle(pilot)
+        assert form.query_one("#who2").value == name
 
 
 async def test_g_n_at_once_offers_the_plans_needs_however_slow_the_store(planned_store,

@@ -403,6 +403,73 @@ async def test_a_step_down_form_without_the_receiving_service_is_not_saved_wir_3
         store.close()
 
 
+def no_plan_stepping_down(path) -> str:
+    """A child stepping down from the assessment: a final meeting, no CIN plan."""
+    store = open_store(path, None)
+    try:
+        add_staff(store)
+        child_id = new_child(store)
+        final_meeting(store, child_id, held_on=date(2026, 11, 13))
+        with store.read() as session:
+            return session.get(Child, child_id).reference
+    finally:
+        store.close()
+
+
+def documents_recorded(path, ref) -> list[str]:
+    store = open_store(path, None)
+    try:
+        with store.read() as session:
+            state = transfer.step_down_state(session, cases.find_child(session, ref).id, TODAY)
+        return state.ending["documents"]
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("size", [SIZE, (80, 24)])
+async def test_a_new_step_down_form_sends_no_cin_plan_when_there_is_none_wir_3(demo_store,
+                                                                            size):
+    """WIR 3, "which documents transfer": with no CIN plan on record (a step-down from the
+    assessment), a new form listed the plan among the documents that go, while the summary
+    said "no CIN plan on record". It now offers the assessment, the minutes and the visits;
+    "plan" typed in is refused beside the box, and nothing is recorded until it is gone."""
+    ref = no_plan_stepping_down(demo_store)
+    app = ChildHost(demo_store, ref)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await press_to(pilot, "S", screen="StepDownScreen")
+        await press_to(pilot, "r", screen="StepDownFormScreen")
+        form = app.screen
+        documents = form.query_one("#documents")
+        assert documents.value == "assessment, minutes, visits"
+        assert getattr(documents, "full_example", documents.placeholder) == \
+            "assessment, minutes, visits"
+        await fill(pilot, "#service", HUB)
+        await fill(pilot, "#documents", "assessment, plan")
+        assert " ".join(text_of(form, "#documents-error").split()) == (
+            "there is no CIN plan on record to send: choose from assessment, minutes, visits")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "Not saved" in text_of(form, "#form-error"))
+        assert app.screen is form
+        await fill(pilot, "#documents", "assessment, minutes")
+        await press_to(pilot, "ctrl+s", screen="StepDownScreen")
+        state = " ".join(text_of(app.screen, "#ending-state").split())
+        assert "Documents that go: the assessment, no CIN plan on record, the latest " \
+            "meeting minutes" in state, state
+    assert documents_recorded(demo_store, ref) == ["assessment", "minutes"]
+
+
+async def test_a_new_step_down_form_with_a_plan_sends_it_wir_3(demo_store):
+    """WIR 3: with a CIN plan in force, the plan is among the documents a new form sends."""
+    ref = prepared(demo_store)
+    app = ChildHost(demo_store, ref)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press_to(pilot, "S", screen="StepDownScreen")
+        await press_to(pilot, "r", screen="StepDownFormScreen")
+        assert app.screen.query_one("#documents").value == "assessment, plan, minutes, visits"
+
+
 @pytest.mark.parametrize("size", [SIZE, (80, 24)])
 async def test_the_step_down_screen_lists_no_plan_that_does_not_exist_wir_3(demo_store, size):
     """WIR 3: with no CIN plan (a step-down from the assessment), "Documents that go" named
