@@ -64,6 +64,20 @@ def final_meeting(store, child_id, *, recommendation="step_down", still_in_need=
                               recommendation=recommendation, still_in_need=still_in_need))
 
 
+def no_plan_stepping_down(path) -> str:
+    """A child stepping down from the assessment, in the store at `path`: a final meeting,
+    no CIN plan (WIR 3); its reference."""
+    store = open_store(path, None)
+    try:
+        add_staff(store)
+        child_id = new_child(store)
+        final_meeting(store, child_id)
+        with store.read() as session:
+            return session.get(m.Child, child_id).reference
+    finally:
+        store.close()
+
+
 def visit(store, child_id, at=datetime(2026, 10, 20, 9, 30, tzinfo=UTC)) -> None:
     with store.session(ACTOR) as session:
         session.add(m.Visit(child_id=child_id, visited_at=at, kind="home", child_seen=True,

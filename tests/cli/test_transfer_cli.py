@@ -16,7 +16,7 @@ from sqlmodel import select
 from cintui.store.engine import open_store
 from cintui.store.models import Child
 from tests.casework.test_endings import MANAGER, add_staff, new_child
-from tests.casework.test_transfer import final_meeting, with_plan
+from tests.casework.test_transfer import final_meeting, no_plan_stepping_down, with_plan
 from tests.cli.test_cli import one_line_error
 from tests.conftest import TODAY
 
@@ -138,15 +138,7 @@ def test_a_step_down_pack_without_a_plan_says_none_goes_wir_3(cli, demo_store, t
     """WIR 3: a child stepping down straight from the assessment has no CIN plan. The pack
     said "No plan on record" and then, under the documents that go, "The latest CIN plan
     (the plan in force)": a document that does not exist. It now says what is true."""
-    store = open_store(demo_store, None)
-    try:
-        add_staff(store)
-        child_id = new_child(store)
-        final_meeting(store, child_id)
-        with store.read() as session:
-            ref = session.get(Child, child_id).reference
-    finally:
-        store.close()
+    ref = no_plan_stepping_down(demo_store)
     ok(cli, demo_store, "stepdown", "record", ref, "--service", HUB)
     result = run(cli, demo_store, "stepdown", "pack", ref, "-o", tmp_path / "pack.md")
     assert result.code == 0, result.err
@@ -160,15 +152,7 @@ def test_a_step_down_without_a_plan_sends_none_and_refuses_one_wir_3(cli, demo_s
     """WIR 3: `stepdown record` with no CIN plan on record (from the assessment) chose the
     plan among the documents that go, as if there were one; `--documents plan` is one line,
     nothing recorded."""
-    store = open_store(demo_store, None)
-    try:
-        add_staff(store)
-        child_id = new_child(store)
-        final_meeting(store, child_id)
-        with store.read() as session:
-            ref = session.get(Child, child_id).reference
-    finally:
-        store.close()
+    ref = no_plan_stepping_down(demo_store)
     one_line_error(run(cli, demo_store, "stepdown", "record", ref, "--service", HUB,
                        "--documents", "assessment,plan"),
                    "there is no CIN plan on record to send: choose from assessment, "

@@ -14,7 +14,7 @@ from cintui.store import access
 from cintui.store.engine import open_store
 from cintui.store.models import Child
 from tests.casework.test_endings import ACTOR, MANAGER, add_staff, new_child
-from tests.casework.test_transfer import final_meeting, with_plan
+from tests.casework.test_transfer import final_meeting, no_plan_stepping_down, with_plan
 from tests.conftest import TODAY, connect
 from tests.screens.test_child import SIZE, ChildHost, fill, text_of
 from tests.screens.test_meeting_safeguards import meetings_tab
@@ -399,19 +399,6 @@ async def test_a_step_down_form_without_the_receiving_service_is_not_saved_wir_3
         with store.read() as session:
             state = transfer.step_down_state(session, cases.find_child(session, ref).id, TODAY)
         assert state.ending["receiving_service"] == HUB
-    finally:
-        store.close()
-
-
-def no_plan_stepping_down(path) -> str:
-    """A child stepping down from the assessment: a final meeting, no CIN plan."""
-    store = open_store(path, None)
-    try:
-        add_staff(store)
-        child_id = new_child(store)
-        final_meeting(store, child_id, held_on=date(2026, 11, 13))
-        with store.read() as session:
-            return session.get(Child, child_id).reference
     finally:
         store.close()
 
