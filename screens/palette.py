@@ -1,6 +1,6 @@
 """The command palette (Ctrl+P): go to a child, caseload views, My week and the team view,
-new visit, book a meeting, who am I, transfer-in, importing a caseload, and the child's
-record's hidden keys.
+new visit, book a meeting, who am I, transfer-in, importing a caseload, the monthly reports
+and the census return, and the child's record's hidden keys.
 
 The app lists these providers lazily (`CintuiApp.COMMANDS`), so this module and its
 imports stay off the first-paint path.
