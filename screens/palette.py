@@ -1,6 +1,6 @@
 """The command palette (Ctrl+P): go to a child, caseload views, My week and the team view,
-new visit, book a meeting, who am I, transfer-in, importing a caseload, and the child's
-record's hidden keys.
+new visit, book a meeting, who am I, transfer-in, importing a caseload, the monthly reports
+and the census return, and the child's record's hidden keys.
 
 The app lists these providers lazily (`CintuiApp.COMMANDS`), so this module and its
 imports stay off the first-paint path.
@@ -157,6 +157,21 @@ class WorkCommands(Provider):
              "Bring the team's caseload over from LCS, Mosaic or a spreadsheet"),
             ("Export CIN status for partners", partial(export_cin_status, app),
              "Children on a CIN plan, for the police, GPs and schools (STO 4.5); audited"),
+            ("Report: compliance (timescales kept, last full month)",
+             partial(export_report, app, "compliance"),
+             "Visits, reviews, minutes, initial meetings, plans passing their checks, per "
+             "team and worker; to a Markdown, CSV or JSON file (cintui report compliance)"),
+            ("Report: performance (financial year to date)",
+             partial(export_report, app, "performance"),
+             "Referrals, closures, step-downs, re-referrals, caseloads; to a Markdown, CSV "
+             "or JSON file (cintui report performance)"),
+            ("Census: children to clear before the return (team view)",
+             partial(census_checks, app),
+             "Per worker, who would be left out of the CIN census or queried, and what to "
+             "fix (cintui report census)"),
+            ("Census: export the CIN census return (XML)", partial(export_census, app),
+             "The DfE return for a collection year, checked against its schema "
+             "(cintui export census)"),
             ("Subject access: everything held about the child", partial(subject_access, app),
              "The child on screen and their family: records and history as a PDF and a "
              "JSON; who asked is recorded (UK GDPR Art. 15)"),
@@ -271,6 +286,49 @@ def export_cin_status(app) -> None:
             app.notify(f"Exported the CIN status of {n} children (in the audit trail).")
 
     app.push_screen(app.make_screen("partners_export"), written)
+
+
+def export_report(app, kind: str) -> None:
+    """A monthly report (compliance, performance) to a file, as `cintui report KIND` writes
+    it; the notice says where it went."""
+    if not app.has_store:
+        app.notify("Open a store first")
+        return
+
+    def written(said) -> None:
+        if isinstance(said, str):
+            app.notify(said, timeout=10)
+
+    app.push_screen(app.make_screen("report_export", kind=kind), written)
+
+
+def export_census(app) -> None:
+    """The DfE CIN census return to a file, as `cintui export census` writes it."""
+    if not app.has_store:
+        app.notify("Open a store first")
+        return
+
+    def written(said) -> None:
+        if isinstance(said, str):
+            app.notify(said, timeout=10)
+
+    app.push_screen(app.make_screen("census_export"), written)
+
+
+def census_checks(app) -> None:
+    """The team view, whose CIN census section lists per worker the children to clear
+    before the return (Enter on a worker: what to fix), as `cintui report census`."""
+    if not app.has_store:
+        return
+    if type(app.screen).__name__ != "TeamScreen":
+        app.action_team()
+    app.call_after_refresh(_census_focused, app)
+
+
+def _census_focused(app) -> None:
+    found = app.screen.query("#census")
+    if found:
+        found.first().focus()
 
 
 def subject_access(app) -> None:

@@ -40,6 +40,8 @@ SCREENS = {
     "gcp2": ("cintui.screens.gcp2", "Gcp2Screen"),
     "short_breaks": ("cintui.screens.short_breaks", "ShortBreaksScreen"),
     "partners_export": ("cintui.screens.partners", "PartnersExportScreen"),
+    "report_export": ("cintui.screens.reports", "ReportExportScreen"),
+    "census_export": ("cintui.screens.reports", "CensusExportScreen"),
     "subject_access": ("cintui.screens.privacy", "SubjectAccessScreen"),
     "retention": ("cintui.screens.privacy", "RetentionScreen"),
     "retention_erase": ("cintui.screens.privacy", "RetentionEraseScreen"),

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.widget import Widget
 from textual.widgets import Select, Static
 
@@ -141,6 +141,22 @@ class EndingDecideFormScreen(DecideFormScreen):
         self.decide = (transfer.decide_step_down if kind == "step_down"
                        else transfer.decide_transfer)
         super().__init__(child_id, managers, me)
+        self.early: str | None = None  # WIR 3: no final CIN meeting has recommended it yet
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.kind == "step_down" and self.managers:
+            with self.app.store.read() as session:
+                self.early = transfer.step_down_decision_warning(session, self.child_id,
+                                                                 self.app.today)
+            self._warn_if_agreed()
+
+    @on(Select.Changed, "#outcome")
+    def _warn_if_agreed(self) -> None:
+        """The warning stands while the decision is to agree: declining needs no meeting."""
+        if self.early is not None:
+            agreed = self.value("outcome") == "approve"
+            self.query_one("#form-info", Static).update(plain(self.early) if agreed else "")
 
 
 class CompleteStepDownFormScreen(_DatedForm):

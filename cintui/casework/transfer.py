@@ -328,6 +328,13 @@ def step_down_checklist(session: Session, child_id: uuid.UUID, today: date,
     return rules.step_down_checklist(_step_down_facts(session, e, on or today), today)
 
 
+def step_down_decision_warning(session: Session, child_id: uuid.UUID,
+                               today: date) -> str | None:
+    """WIR 3: what the manager is told as they agree a step-down no final CIN meeting has
+    recommended yet (the decision form, `stepdown decide`); None when one has."""
+    return rules.agreed_before_final_meeting(step_down_checklist(session, child_id, today))
+
+
 def step_down_due(session: Session, ending: m.Ending | None) -> date | None:
     """WIR 3: completed within 5 working days of the decision (the store's policy)."""
     if ending is None or ending.decided_on is None or ending.status != "approved":
@@ -1307,7 +1314,8 @@ __all__ = [
     "complete_step_down",
     "decide_step_down", "decide_transfer", "ending_json", "import_pack", "latest_ending",
     "mark_sent", "pack_data", "read_pack", "record_step_down", "record_transfer",
-    "step_down_checklist", "step_down_due", "step_down_pack", "step_down_prefill",
+    "step_down_checklist", "step_down_decision_warning", "step_down_due", "step_down_pack",
+    "step_down_prefill",
     "step_down_state", "transfer_checklist", "transfer_documents", "transfer_state",
     "withdraw",
 ]

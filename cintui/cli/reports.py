@@ -44,11 +44,9 @@ CsvFlag = Annotated[bool, typer.Option("--csv", help="Print CSV, one measure a r
 MdFlag = Annotated[bool, typer.Option("--md", help="Print Markdown for a committee paper.")]
 
 
-def financial_year_start(day: date) -> date:
-    return date(day.year if day.month >= 4 else day.year - 1, 4, 1)
-
-
 def _period(start: str | None, end: str | None, today: str | None) -> tuple[date, date]:
+    from cintui.domain.reports import financial_year_start
+
     now = _today(today)
     last = _parse_date(end, "--to") if end is not None else now
     first = _parse_date(start, "--from") if start is not None else financial_year_start(last)
@@ -98,15 +96,15 @@ PerformanceMonthOption = Annotated[str | None, typer.Option(
 
 
 def _financial_year_to_date(now: date) -> tuple[date, date, str]:
-    first = financial_year_start(now)
-    return first, now, f"financial year {first.year}-{(first.year + 1) % 100:02d} to date"
+    from cintui.domain.reports import named_period
+
+    return named_period("financial_year", now)
 
 
 def _last_full_month(now: date) -> tuple[date, date, str]:
-    from cintui.domain.reports import last_full_month
+    from cintui.domain.reports import named_period
 
-    first, last = last_full_month(now)
-    return first, last, f"{first:%B %Y}, the last full month"
+    return named_period("last_full_month", now)
 
 
 def _report_period(start: str | None, end: str | None, month: str | None,
@@ -172,12 +170,8 @@ def report_compliance(ctx: typer.Context, start: ComplianceFromOption = None,
         team = _team(rows, team)
         data = out.compliance_data(reports.compliance_report(rows, first, last, team=team),
                                    team=team, period=named)
-    if fmt == "json":
-        sys.stdout.write(out.to_json(data))
-    elif fmt == "csv":
-        sys.stdout.write(out.compliance_csv(data))
-    elif fmt == "md":
-        sys.stdout.write(out.compliance_md(data))
+    if fmt is not None:
+        sys.stdout.write(out.report_text("compliance", data, fmt))
     else:
         _print_compliance(data)
 
@@ -199,12 +193,8 @@ def report_performance(ctx: typer.Context, start: FromOption = None, end: ToOpti
         team = _team(rows, team)
         data = out.performance_data(reports.performance_report(rows, first, last, team=team),
                                     team=team, period=named)
-    if fmt == "json":
-        sys.stdout.write(out.to_json(data))
-    elif fmt == "csv":
-        sys.stdout.write(out.performance_csv(data))
-    elif fmt == "md":
-        sys.stdout.write(out.performance_md(data))
+    if fmt is not None:
+        sys.stdout.write(out.report_text("performance", data, fmt))
     else:
         _print_performance(data)
 

@@ -269,12 +269,23 @@ def stepdown_decide(
     """The team manager agrees or declines the step-down, with the rationale (WIR 3, BEX 4).
     Agreement starts the 5 working days to complete it."""
     from cintui.casework import transfer
+    from cintui.domain.transfer import agreed_before_final_meeting
 
     state = _decide(ctx, db, child, today, transfer.decide_step_down,
                     transfer.step_down_state, approve=approve, rationale=rationale, by=by, on=on)
-    _report(state, as_json, f"Step-down agreed for {state.name} ({state.reference}); "
+    # WIR 3: agreed before any final CIN meeting recommended it: warned (the app's form says
+    # the same line), not refused; completing it waits for the meeting.
+    early = agreed_before_final_meeting(state.checklist) if approve else None
+    if as_json:
+        _echo_json({**state.as_json(), "warning": early})
+        return
+    _report(state, False, f"Step-down agreed for {state.name} ({state.reference}); "
             f"complete it by {day_words(state.due, '—')} (WIR 3)" if approve else
             f"Step-down declined for {state.name} ({state.reference}): the case stays open")
+    if early:
+        from cintui.cli.common import hanging
+
+        typer.echo(hanging("", early))
 
 
 @stepdown_app.command("complete")

@@ -412,6 +412,30 @@ def last_full_month(today: date) -> tuple[date, date]:
     return last.replace(day=1), last
 
 
+def financial_year_start(day: date) -> date:
+    """1 April of `day`'s financial year."""
+    return date(day.year if day.month >= 4 else day.year - 1, 4, 1)
+
+
+# The periods a report names for itself (the CLI's defaults, the app's choices).
+NAMED_PERIODS = ("last_full_month", "this_month", "financial_year")
+
+
+def named_period(which: str, today: date) -> tuple[date, date, str]:
+    """`which` of NAMED_PERIODS as `(first, last, its name)`: "November 2026, the last full
+    month", "December 2026 so far", "financial year 2026-27 to date"."""
+    if which == "last_full_month":
+        first, last = last_full_month(today)
+        return first, last, f"{first:%B %Y}, the last full month"
+    if which == "this_month":
+        first = today.replace(day=1)
+        return first, today, f"{first:%B %Y} so far"
+    if which == "financial_year":
+        first = financial_year_start(today)
+        return first, today, f"financial year {first.year}-{(first.year + 1) % 100:02d} to date"
+    raise ValueError(f"no such period: {which!r}")
+
+
 # ---------------------------------------------------------------------- the trend
 
 

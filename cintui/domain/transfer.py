@@ -187,6 +187,18 @@ def step_down_checklist(f: StepDownFacts, today: date) -> list[ChecklistItem]:
     ]
 
 
+def agreed_before_final_meeting(items: Iterable[ChecklistItem]) -> str | None:
+    """WIR 3: a step-down is a multi-agency decision at a final CIN meeting. A manager may
+    agree it first (discussed with the line manager first, DOMAIN.md §7), so agreeing is
+    warned, not refused; completing it waits for the meeting (`step_down_checklist`). The
+    warning when the step-down's checklist has no such meeting yet, else None."""
+    missing = next((i for i in items if i.key == "meeting" and not i.met), None)
+    if missing is None:
+        return None
+    return (f"Warning: {missing.problem} ({missing.rule}: a step-down is a multi-agency "
+            "decision at a final CIN meeting); agreed now, it cannot be completed until then.")
+
+
 def step_down_reason(cin_plan_started: bool) -> str:
     """The census reason the closure after a step-down carries (RC9 after the assessment
     alone, RC7 once a CIN plan was in place)."""

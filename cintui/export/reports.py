@@ -291,3 +291,21 @@ def performance_md(data: dict) -> str:
                 f"{m['met']} of {m['total']} ({_p(m['percent'])}).", ""]
     return "\n".join(out).rstrip() + "\n"
 
+
+
+# ---------------------------------------------------------------------- one call
+
+# The file formats each report is written in: (label, format, suffix).
+REPORT_FORMATS = (("Markdown (a committee paper)", "md", "md"), ("CSV (a spreadsheet)", "csv",
+                  "csv"), ("JSON (for scripts)", "json", "json"))
+
+
+def report_text(kind: str, data: dict, fmt: str) -> str:
+    """The report `kind` ("compliance" or "performance") built as `data` (`compliance_data`,
+    `performance_data`) in `fmt` ("md", "csv", "json"): what `cintui report KIND --md` prints
+    and the app writes to a file."""
+    if fmt == "json":
+        return to_json(data)
+    writers = {("compliance", "csv"): compliance_csv, ("compliance", "md"): compliance_md,
+               ("performance", "csv"): performance_csv, ("performance", "md"): performance_md}
+    return writers[(kind, fmt)](data)

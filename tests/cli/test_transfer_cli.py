@@ -100,6 +100,7 @@ def test_the_whole_step_down_path(cli, demo_store, ref, tmp_path):
     out = ok(cli, demo_store, "stepdown", "decide", ref, "--approve", "--rationale",
              "Level 3 needs", "--by", MANAGER, "--on", "2026-11-16")
     assert out["due"] == "2026-11-23"  # WIR 3: 5 working days from Mon 16 Nov
+    assert out["warning"] is None  # WIR 3: a final CIN meeting recommended it
     assert due_for(cli, demo_store, ref).get("step_down") == "2026-11-23"
     text = run(cli, demo_store, "stepdown", "status", ref)
     assert "Complete by 23 Nov 2026 (WIR 3: 5 working days)" in text.out
@@ -688,3 +689,63 @@ def test_consent_to_share_with_another_authority_is_said_to_be_for_a_move_bex_4(
                 "--decision", "given")
     assert after.code == 0, after.err
     assert len(after.out.splitlines()) == 1
+
+
+@pytest.fixture
+def ref_no_meeting(demo_store):
+    """A child on a CIN plan with no final CIN meeting held yet."""
+    store = open_store(demo_store, None)
+    try:
+        add_staff(store)
+        child_id = new_child(store)
+        with_plan(store, child_id)
+        with store.read() as session:
+            return session.get(Child, child_id).reference
+    finally:
+        store.close()
+
+
+EARLY = ("Warning: no final CIN meeting recommending the step-down is on record: hold one, "
+         "or a review, with the recommendation to step down (WIR 3: a step-down is a "
+         "multi-agency decision at a final CIN meeting); agreed now, it cannot be completed "
+         "until then.")
+
+
+def recorded(cli, db, ref) -> None:
+    """The step-down form recorded in full (WIR 3), whatever meeting there was."""
+    ok(cli, db, "stepdown", "record", ref, "--service", HUB, "--lead", "Ms Hill",
+       "--conversation", "yes", "--notes", "Spoke with the hub", "--family-consent", "yes",
+       "--on", "2026-11-13")
+
+
+def test_a_step_down_agreed_before_any_final_meeting_is_warned_not_refused(
+        cli, demo_store, ref_no_meeting):
+    """WIR 3: a step-down is a multi-agency decision at a final CIN meeting, discussed with
+    the line manager first (DOMAIN.md §7): the manager may agree it before the meeting, and
+    `stepdown decide` says so in the line the app's decision form shows; completing it
+    still waits for the meeting. It was agreed with no word."""
+    ref = ref_no_meeting
+    recorded(cli, demo_store, ref)
+    result = run(cli, demo_store, "stepdown", "decide", ref, "--approve", "--rationale",
+                 "Level 3 needs", "--by", MANAGER, "--on", "2026-11-16")
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert lines[0].startswith("Step-down agreed for")
+    assert " ".join(line.strip() for line in lines[1:]) == EARLY
+    status = ok(cli, demo_store, "stepdown", "status", ref)
+    assert status["ending"]["status"] == "approved"  # agreed: warned, not refused
+    refused = run(cli, demo_store, "stepdown", "complete", ref, "--on", "2026-11-20")
+    assert refused.code == 2 and "no final CIN meeting recommending" in refused.err
+
+
+def test_the_step_down_warning_in_json_and_not_on_a_decline(cli, demo_store, ref_no_meeting):
+    """WIR 3: `--json` carries the same warning (`warning`); declining needs no meeting and
+    carries none."""
+    recorded(cli, demo_store, ref_no_meeting)
+    declined = ok(cli, demo_store, "stepdown", "decide", ref_no_meeting, "--decline",
+                  "--rationale", "Not yet", "--by", MANAGER, "--on", "2026-11-16")
+    assert declined["warning"] is None
+    recorded(cli, demo_store, ref_no_meeting)
+    early = ok(cli, demo_store, "stepdown", "decide", ref_no_meeting, "--approve",
+               "--rationale", "Level 3 needs", "--by", MANAGER, "--on", "2026-11-16")
+    assert early["warning"] == EARLY

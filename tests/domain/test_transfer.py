@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -43,6 +44,19 @@ def test_an_unknown_document_is_named_with_the_choices():
 
 def test_a_complete_step_down_meets_every_item():
     assert keys(rules.step_down_checklist(READY, TODAY)) == []
+
+
+def test_agreeing_before_any_final_meeting_is_a_warning_naming_the_rule_wir_3():
+    # WIR 3: a multi-agency decision at a final CIN meeting; the manager may agree first
+    # (discussed with the line manager first), so it is said, not refused.
+    early = rules.agreed_before_final_meeting(rules.step_down_checklist(
+        replace(READY, final_meeting_on=None), TODAY))
+    assert early is not None and early.startswith("Warning: no final CIN meeting")
+    assert "(WIR 3: a step-down is a multi-agency decision at a final CIN meeting)" in early
+    assert rules.agreed_before_final_meeting(rules.step_down_checklist(READY, TODAY)) is None
+    # Only the meeting: other items missing (consent, the service) are the checklist's.
+    assert rules.agreed_before_final_meeting(rules.step_down_checklist(
+        replace(READY, family_consent=None), TODAY)) is None
 
 
 def test_an_empty_step_down_lists_every_missing_item_in_order():

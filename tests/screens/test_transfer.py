@@ -90,6 +90,7 @@ async def test_the_step_down_path_by_keys(demo_store):
         await settle(pilot)
         decide = app.screen
         assert type(decide).__name__ == "EndingDecideFormScreen"
+        assert "Warning" not in text_of(decide, "#form-info")  # WIR 3: the meeting was held
         decide.query_one("#by").value = MANAGER
         await fill(pilot, "#rationale", "Needs can be met at Level 3")
         await pilot.press("ctrl+s")
@@ -629,3 +630,54 @@ async def test_the_closure_screen_of_a_case_closed_by_a_transfer_says_where_its_
         assert "T then o on the record" in shown
         assert "recommend" not in shown.lower()
         assert app.screen.check_action("summary", ()) is False
+
+
+EARLY = ("Warning: no final CIN meeting recommending the step-down is on record: hold one, "
+         "or a review, with the recommendation to step down (WIR 3: a step-down is a "
+         "multi-agency decision at a final CIN meeting); agreed now, it cannot be completed "
+         "until then.")
+
+
+@pytest.mark.parametrize("size", [SIZE, (80, 24)])
+async def test_agreeing_a_step_down_before_any_final_meeting_warns_on_the_form_wir_3(
+        demo_store, size):
+    """WIR 3: a step-down is a multi-agency decision at a final CIN meeting. The manager
+    agreeing one that no final meeting has recommended yet (the checklist shows the meeting
+    still to do) is told so on the decision form, in the line `cintui stepdown decide` says;
+    agreeing is warned, not refused (discussed with the line manager first, DOMAIN.md §7),
+    and declining needs no warning. The form agreed it with no word."""
+    ref = prepared(demo_store, meeting=False)
+    app = ChildHost(demo_store, ref)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("S")
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("r")
+        await settle(pilot)
+        await fill(pilot, "#service", HUB)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        assert "no final CIN meeting recommending" in text_of(screen, "#ending-checklist")
+        await pilot.press("a")
+        await settle(pilot)
+        decide = app.screen
+        assert type(decide).__name__ == "EndingDecideFormScreen"
+        assert " ".join(text_of(decide, "#form-info").split()) == EARLY
+        decide.query_one("#outcome").value = "decline"
+        await settle(pilot)
+        assert text_of(decide, "#form-info").strip() == ""  # declining needs no meeting
+        decide.query_one("#outcome").value = "approve"
+        await settle(pilot)
+        assert " ".join(text_of(decide, "#form-info").split()) == EARLY
+        assert decide.query_one("#form-info").region.height > 0  # in view, not scrolled off
+        decide.query_one("#by").value = MANAGER
+        await fill(pilot, "#rationale", "Agreed with the worker; the final meeting is booked")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen  # warned, not refused
+        assert "Status: approved by the manager" in " ".join(
+            text_of(screen, "#ending-state").split())
+        # the checklist still shows the meeting to hold before it can be completed
+        assert "no final CIN meeting recommending" in text_of(screen, "#ending-checklist")
