@@ -29,11 +29,29 @@ TITLES = {
 }
 
 
-class ReportExportScreen(FormScreen):
-    """One report over a period the manager chooses, written to a file (nothing recorded:
-    a report holds no child's details beyond the workers' names and counts)."""
+class _WritesAFile(FormScreen):
+    """A form that writes one file: its `#file` box follows the choices until typed over,
+    and must name a file in a folder that exists."""
 
     _file_typed_over = False  # the file's name typed: it no longer follows the choices
+
+    @on(Input.Changed, "#file")
+    def _file_typed(self, event: Input.Changed) -> None:
+        if self.query_one("#file", Input).has_focus:
+            self._file_typed_over = True
+
+    def problems(self) -> dict[str, str]:
+        path = Path(self.text_of("file")).expanduser()
+        if not self.text_of("file") or not path.parent.is_dir():
+            return {"file": f"no such folder: {path.parent}"}
+        if path.is_dir():
+            return {"file": f"{path} is a folder: give a file's name in it"}
+        return {}
+
+
+class ReportExportScreen(_WritesAFile):
+    """One report over a period the manager chooses, written to a file (nothing recorded:
+    a report holds no child's details beyond the workers' names and counts)."""
 
     def __init__(self, kind: str) -> None:
         super().__init__()
@@ -68,19 +86,6 @@ class ReportExportScreen(FormScreen):
         box = self.query_one("#file", Input)
         box.value = str(self._file_for(self.value("format") or "md"))
 
-    @on(Input.Changed, "#file")
-    def _file_typed(self, event: Input.Changed) -> None:
-        if self.query_one("#file", Input).has_focus:
-            self._file_typed_over = True
-
-    def problems(self) -> dict[str, str]:
-        path = Path(self.text_of("file")).expanduser()
-        if not self.text_of("file") or not path.parent.is_dir():
-            return {"file": f"no such folder: {path.parent}"}
-        if path.is_dir():
-            return {"file": f"{path} is a folder: give a file's name in it"}
-        return {}
-
     def build(self):
         from cintui.casework import reports
         from cintui.domain.reports import named_period
@@ -100,13 +105,12 @@ class ReportExportScreen(FormScreen):
         return job
 
 
-class CensusExportScreen(FormScreen):
+class CensusExportScreen(_WritesAFile):
     """The DfE CIN census return for a collection year, as `cintui export census` writes it;
     the children it leaves out (a DfE error) named in the notice, with where to fix them."""
 
     TITLE_TEXT = "Census: export the CIN census return (XML, checked against the year's " \
                  "DfE schema; as `cintui export census`)"
-    _file_typed_over = False
 
     def fields(self) -> Iterable[Widget]:
         from cintui.domain.census import YEARS, InvalidCensusInput, census_period, last_collection
@@ -132,19 +136,6 @@ class CensusExportScreen(FormScreen):
     def _file_follows(self, event: Select.Changed) -> None:
         if not self._file_typed_over and self.value("year"):
             self.query_one("#file", Input).value = str(self._file_for(self.value("year")))
-
-    @on(Input.Changed, "#file")
-    def _file_typed(self, event: Input.Changed) -> None:
-        if self.query_one("#file", Input).has_focus:
-            self._file_typed_over = True
-
-    def problems(self) -> dict[str, str]:
-        path = Path(self.text_of("file")).expanduser()
-        if not self.text_of("file") or not path.parent.is_dir():
-            return {"file": f"no such folder: {path.parent}"}
-        if path.is_dir():
-            return {"file": f"{path} is a folder: give a file's name in it"}
-        return {}
 
     def build(self):
         from cintui.casework import census
