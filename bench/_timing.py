@@ -2,7 +2,8 @@
 
 `report(label, a, b=None, runs)` runs the shell command `a` (and `b`, alternately, so the
 machine's drift touches both alike) `runs` times and prints min / median / max seconds, and
-with `b` the median of the paired ratios a/b.
+with `b` the median of the paired ratios a/b. `median_of(run, runs)` times a call in this
+process (after one warming call): for the benches that time a read, not a process.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import statistics
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -52,3 +54,15 @@ def compiled(python: str | Path) -> None:
             "for m in (cintui, s):\n"
             "    compileall.compile_dir(os.path.dirname(m.__file__), quiet=1)\n")
     subprocess.run([str(python), "-c", code], check=True, stdout=subprocess.DEVNULL)
+
+
+def median_of(run: Callable[[], object], runs: int) -> float:
+    """The median seconds of `runs` calls of `run`, after one call not counted (warm: the
+    plans, the pages)."""
+    run()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)

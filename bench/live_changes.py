@@ -22,10 +22,8 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
 import sys
 import tempfile
-import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -34,6 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from _demo import plain_demo_store  # noqa: E402
+from _timing import median_of  # noqa: E402
 
 OTHER = "sw.other"  # the other process's worker
 
@@ -104,16 +103,6 @@ def changes_by_another(location, children: int) -> tuple[int, int, uuid.UUID]:
         other.close()
 
 
-def _median(run: Callable[[], object], runs: int) -> float:
-    run()  # warm: the plans, the pages
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def _statements(store, run: Callable[[], object]) -> int:
     from sqlalchemy import event
 
@@ -145,7 +134,7 @@ def measure(location, children: int, runs: int) -> None:
             with store.read() as session:
                 changes._theirs(session, [], after, upto)
 
-        base = _median(floor, runs)
+        base = median_of(floor, runs)
         print(f"floor, the trail's read alone: {base * 1000:.2f} ms "
               f"({_statements(store, floor)} statement(s); median of {runs})")
         for name, run in (
@@ -155,7 +144,7 @@ def measure(location, children: int, runs: int) -> None:
                  lambda: changes.said(store, after, upto, child)),
                 ("whose alone (changes.children_changed)",
                  lambda: changes.children_changed(store, after, upto))):
-            took = _median(run, runs)
+            took = median_of(run, runs)
             print(f"  {name}: {took * 1000:.2f} ms ({took / base:.1f}x the floor, "
                   f"{_statements(store, run)} statements)")
     finally:

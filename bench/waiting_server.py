@@ -33,19 +33,18 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
 from sqlalchemy.engine import make_url
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _timing import median_of  # noqa: E402
 
 PASSWORD = "bench password, long enough"
 DEVICES = 60  # laptops
@@ -163,16 +162,6 @@ def build(url: str, children: int, entries: int, folder: Path) -> str:
     return login
 
 
-def _median(run: Callable[[], object], runs: int) -> float:
-    run()  # warm: the plans, the pages
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def measure(url: str, login: str, runs: int) -> None:
     from cintui.casework.caseload import reading
     from cintui.casework.team import _KEPT_COLUMNS, _KEPT_JOINS, _OF_TEAM, waiting_for_manager
@@ -194,7 +183,7 @@ def measure(url: str, login: str, runs: int) -> None:
             assert told is not None, "cintui_seen is not there"
             print(f"the list: {len(found)} records kept after a closure, {len(answered)} of "
                   f"children with a decision ({pairs} pairs; cintui_seen answered {len(told)})")
-            floor = _median(lambda: rows(sql, {"team": ""}), runs)
+            floor = median_of(lambda: rows(sql, {"team": ""}), runs)
             print(f"floor, the list's own read of those records: {floor * 1000:.1f} ms "
                   f"(median of {runs})")
             for name, run in (
@@ -206,7 +195,7 @@ def measure(url: str, login: str, runs: int) -> None:
                     ("kept.offline (cintui_held)",
                      lambda: kept.offline(rows, decided, answered)),
                     ("the whole list (waiting_for_manager)", lambda: waiting_for_manager(rows))):
-                took = _median(run, runs)
+                took = median_of(run, runs)
                 print(f"  {name}: {took * 1000:.1f} ms ({took / floor:.1f}x the floor)")
     finally:
         store.close()
